@@ -1,0 +1,59 @@
+# Chalktalk: `make run` for the app on embedded defaults, `make test` for the suite on real services.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMPS := .stamps
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# The test suite's services (started by scripts/services.sh).
+TEST_ENV := CHALKTALK_ENV=test \
+	DATABASE_URL=$${TEST_DATABASE_URL:-postgres://chalktalk:chalktalk@127.0.0.1:5432/chalktalk} \
+	REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/15} \
+	CELERY_QUEUE=chalktalk-test-$$$$
+
+.PHONY: run setup test lint format services worker bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMPS)/deps: pyproject.toml scripts/requirements.py | $(PY)
+	@mkdir -p $(STAMPS)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) scripts/requirements.py --dev > $(STAMPS)/requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r $(STAMPS)/requirements.txt
+	@touch $@
+
+setup: $(STAMPS)/deps
+
+run: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_questions
+	$(PY) manage.py seed_demo
+	@echo "Chalktalk is starting on http://$(HOST):$(PORT)/"
+	$(VENV)/bin/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --lifespan off
+
+services:
+	bash scripts/services.sh
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: setup services lint
+	$(TEST_ENV) $(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)
+	$(TEST_ENV) DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m e2e $(PYTEST_ARGS)
+
+worker: setup
+	$(VENV)/bin/celery -A config worker --beat --loglevel=info
+
+bench: setup services
+	$(TEST_ENV) $(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) $(STAMPS) db.sqlite3 staticfiles

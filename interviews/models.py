@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from rubric.stages import DEFAULT_BUDGET_MINUTES, STAGE_LABELS, STAGES
+
+STAGE_CHOICES = [(key, STAGE_LABELS[key]) for key in STAGES]
+
+
+class Question(models.Model):
+    """A prompt from the question bank (rubric/bank is the source of truth) or a user's own."""
+
+    class Difficulty(models.TextChoices):
+        EASY = "easy", "Easy"
+        MEDIUM = "medium", "Medium"
+        HARD = "hard", "Hard"
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=120)
+    summary = models.CharField(max_length=200)
+    prompt = models.TextField()
+    difficulty = models.CharField(
+        max_length=10, choices=Difficulty.choices, default=Difficulty.MEDIUM
+    )
+    tags = models.JSONField(default=list, blank=True)
+    scale_hints = models.JSONField(default=list, blank=True)
+    clarifications = models.JSONField(default=list, blank=True)
+    budgets = models.JSONField(default=dict, blank=True)
+    guiding_questions = models.JSONField(default=dict, blank=True)
+    hints = models.JSONField(default=dict, blank=True)
+    strong_answer = models.TextField(blank=True)
+    # True for questions from the bank files; custom questions are graded by the base rubric.
+    in_bank = models.BooleanField(default=True)
+    is_active = models.BooleanField(default=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def budget_minutes(self, stage: str) -> int:
+        return int(self.budgets.get(stage) or DEFAULT_BUDGET_MINUTES[stage])
+
+    @property
+    def total_minutes(self) -> int:
+        return sum(self.budget_minutes(stage) for stage in STAGES)
+
+
+class Attempt(models.Model):
+    class Mode(models.TextChoices):
+        SOLO = "solo", "Solo practice"
+        LIVE = "live", "Live session"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "In progress"
+        SUBMITTED = "submitted", "Submitted"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts"
+    )
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="attempts")
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.SOLO)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    current_stage = models.CharField(max_length=12, choices=STAGE_CHOICES, default=STAGES[0])
+    time_limit_minutes = models.PositiveIntegerField(default=45)
+    started_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["user", "-started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.question} · {self.started_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        if self.status == self.Status.DRAFT:
+            return reverse("attempt_practice", args=[self.pk])
+        return reverse("attempt_results", args=[self.pk])
+
+    @property
+    def deadline(self) -> datetime:
+        return self.started_at + timedelta(minutes=self.time_limit_minutes)
+
+    def can_edit(self, user) -> bool:
+        return self.user_id == user.pk and self.status == self.Status.DRAFT
+
+    @property
+    def duration(self) -> timedelta:
+        """Wall-clock time from start to submission (or until now while in progress)."""
+        end = self.submitted_at or timezone.now()
+        return end - self.started_at
+
+
+class StageResponse(models.Model):
+    """One stage's answer text. `version` guards against overwriting newer text."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
+    stage = models.CharField(max_length=12, choices=STAGE_CHOICES)
+    text = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=0)
+    seconds_spent = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "stage"], name="one_response_per_stage")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id}:{self.stage} v{self.version}"

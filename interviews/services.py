@@ -1,0 +1,83 @@
+"""Writes that span rows or start work elsewhere: starting, saving and submitting attempts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from interviews.models import Attempt, Question, StageResponse
+from rubric.stages import STAGES
+
+
+class AttemptLocked(Exception):
+    """The attempt was submitted; its answers can no longer change."""
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    saved: bool
+    version: int
+    text: str
+
+
+def attempt_start(*, user, question: Question, mode: str = Attempt.Mode.SOLO) -> Attempt:
+    with transaction.atomic():
+        attempt = Attempt.objects.create(
+            user=user, question=question, mode=mode, time_limit_minutes=question.total_minutes
+        )
+        StageResponse.objects.bulk_create(
+            StageResponse(attempt=attempt, stage=stage) for stage in STAGES
+        )
+    return attempt
+
+
+def stage_text_save(*, attempt: Attempt, stage: str, text: str, version: int) -> SaveOutcome:
+    """Save `text` only if the client edited the latest version.
+
+    1. Refuse when the attempt is no longer a draft (re-read, not trusted from the caller).
+    2. `UPDATE ... WHERE version = v`: exactly one writer wins for each version.
+    3. On a lost race return the stored text and version so the client can reconcile.
+    """
+    if not Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.DRAFT).exists():
+        raise AttemptLocked
+    updated = StageResponse.objects.filter(attempt=attempt, stage=stage, version=version).update(
+        text=text, version=version + 1, updated_at=timezone.now()
+    )
+    if updated == 1:
+        return SaveOutcome(saved=True, version=version + 1, text=text)
+    current = StageResponse.objects.only("text", "version").get(attempt=attempt, stage=stage)
+    return SaveOutcome(saved=False, version=current.version, text=current.text)
+
+
+def stage_time_record(
+    *, attempt: Attempt, stage: str, seconds: int, current_stage: str | None = None
+) -> None:
+    """Add time the browser measured on a stage (bounded, so a forged report cannot inflate it)."""
+    if not attempt.can_edit(attempt.user):
+        raise AttemptLocked
+    seconds = max(0, min(int(seconds), settings.STAGE_TIME_MAX_DELTA_SECONDS))
+    if seconds:
+        StageResponse.objects.filter(attempt=attempt, stage=stage).update(
+            seconds_spent=F("seconds_spent") + seconds
+        )
+    if current_stage and current_stage != attempt.current_stage:
+        attempt.current_stage = current_stage
+        attempt.save(update_fields=["current_stage"])
+
+
+def attempt_submit(*, attempt: Attempt):
+    """Lock the attempt and queue its grade; the task is sent only after the commit."""
+    from rubric.services import grade_create_for
+
+    with transaction.atomic():
+        claimed = Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.DRAFT).update(
+            status=Attempt.Status.SUBMITTED, submitted_at=timezone.now()
+        )
+        if claimed != 1:
+            raise AttemptLocked
+        attempt.refresh_from_db(fields=["status", "submitted_at"])
+        return grade_create_for(attempt=attempt)

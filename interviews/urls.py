@@ -1,0 +1,17 @@
+from django.urls import path
+
+from interviews import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("questions/", views.question_list, name="question_list"),
+    path("questions/<slug:slug>/start/", views.attempt_create, name="attempt_create"),
+    path("attempts/", views.attempt_list, name="attempt_list"),
+    path("attempts/<int:pk>/", views.attempt_practice, name="attempt_practice"),
+    path("attempts/<int:pk>/stages/<str:stage>/", views.stage_save, name="stage_save"),
+    path("attempts/<int:pk>/time/", views.stage_time, name="stage_time"),
+    path("attempts/<int:pk>/submit/", views.attempt_submit_view, name="attempt_submit"),
+    path("attempts/<int:pk>/results/", views.attempt_results, name="attempt_results"),
+    path("attempts/<int:pk>/results/retry/", views.grade_retry_view, name="grade_retry"),
+    path("preview/", views.markdown_preview, name="markdown_preview"),
+]

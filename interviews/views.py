@@ -1,0 +1,312 @@
+from __future__ import annotations
+
+import json
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Q, Sum
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.middleware import HtmxDetails
+
+from interviews.markdown import render_markdown
+from interviews.models import Attempt, Question, StageResponse
+from interviews.services import (
+    AttemptLocked,
+    attempt_start,
+    attempt_submit,
+    stage_text_save,
+    stage_time_record,
+)
+from rubric.models import CriterionResult, Grade
+from rubric.services import grade_retry
+from rubric.stages import GRADED_STAGES, STAGE_LABELS, STAGES
+
+MAX_JSON_BODY = 256 * 1024  # 20,000 characters of text can take up to 4 bytes each, plus escaping
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def _json_error(message: str, status: int, **extra) -> JsonResponse:
+    return JsonResponse({"error": message, **extra}, status=status)
+
+
+def json_login_required(view):
+    """Like `login_required`, but answers scripts with 401 JSON instead of a login page."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return _json_error("Your session has ended. Log in again to keep saving.", 401)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _read_json(request: HttpRequest) -> dict:
+    if len(request.body) > MAX_JSON_BODY:
+        raise ValueError("The request is too large.")
+    try:
+        data = json.loads(request.body or b"null")
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise ValueError("The request body is not valid JSON.") from None
+    if not isinstance(data, dict):
+        raise ValueError("Expected a JSON object.")
+    return data
+
+
+def _get_attempt_for_user(request: HttpRequest, pk: int) -> Attempt:
+    """The one way views load an attempt: another user's attempt is a 404, never a 403."""
+    return get_object_or_404(Attempt.objects.select_related("question"), pk=pk, user=request.user)
+
+
+def _stage_or_404(stage: str) -> str:
+    if stage not in STAGES:
+        raise Http404("No such stage.")
+    return stage
+
+
+# --- pages ----------------------------------------------------------------------------
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("question_list")
+    return render(request, "landing.html", {"stages": [(k, STAGE_LABELS[k]) for k in STAGES]})
+
+
+@login_required
+@require_GET
+def question_list(request: HttpRequest) -> HttpResponse:
+    mine = Q(attempts__user=request.user)
+    questions = (
+        Question.objects.filter(is_active=True)
+        .filter(Q(in_bank=True) | Q(owner=request.user))
+        .annotate(
+            my_attempts=Count("attempts", filter=mine, distinct=True),
+            my_best=Max(
+                "attempts__grade__score", filter=mine & Q(attempts__grade__status=Grade.Status.DONE)
+            ),
+        )
+        .order_by("difficulty", "title")
+    )
+    difficulty_order = {"easy": 0, "medium": 1, "hard": 2}
+    questions = sorted(questions, key=lambda q: (difficulty_order.get(q.difficulty, 9), q.title))
+    drafts = {
+        a.question_id: a
+        for a in Attempt.objects.filter(user=request.user, status=Attempt.Status.DRAFT).order_by(
+            "started_at"
+        )
+    }
+    for question in questions:
+        question.draft = drafts.get(question.pk)
+    return render(request, "interviews/question_list.html", {"questions": questions})
+
+
+@login_required
+@require_POST
+def attempt_create(request: HttpRequest, slug: str) -> HttpResponse:
+    question = get_object_or_404(
+        Question.objects.filter(Q(in_bank=True) | Q(owner=request.user)), slug=slug, is_active=True
+    )
+    attempt = attempt_start(user=request.user, question=question)
+    return redirect("attempt_practice", pk=attempt.pk)
+
+
+@login_required
+@require_GET
+def attempt_practice(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = _get_attempt_for_user(request, pk)
+    if attempt.status != Attempt.Status.DRAFT:
+        return redirect("attempt_results", pk=attempt.pk)
+    question = attempt.question
+    responses = {r.stage: r for r in attempt.responses.all()}
+    requested = request.GET.get("stage")
+    current = requested if requested in STAGES else attempt.current_stage
+    stages = [
+        {
+            "key": key,
+            "label": STAGE_LABELS[key],
+            "number": i + 1,
+            "budget_minutes": question.budget_minutes(key),
+            "guiding_questions": question.guiding_questions.get(key, []),
+            "response": responses[key],
+            "is_current": key == current,
+        }
+        for i, key in enumerate(STAGES)
+    ]
+    client_state = {
+        "attemptId": attempt.pk,
+        "deadline": attempt.deadline.isoformat(),
+        "currentStage": current,
+        "maxChars": settings.STAGE_TEXT_MAX_CHARS,
+        "saveUrl": reverse("stage_save", args=[attempt.pk, "__stage__"]),
+        "timeUrl": reverse("stage_time", args=[attempt.pk]),
+        "stages": {
+            key: {"version": responses[key].version, "seconds": responses[key].seconds_spent,
+                  "budget": question.budget_minutes(key) * 60}
+            for key in STAGES
+        },
+    }  # fmt: skip
+    return render(
+        request,
+        "interviews/practice.html",
+        {"attempt": attempt, "question": question, "stages": stages, "client_state": client_state},
+    )
+
+
+@json_login_required
+@require_POST
+def stage_save(request: HttpRequest, pk: int, stage: str) -> JsonResponse:
+    attempt = _get_attempt_for_user(request, pk)
+    _stage_or_404(stage)
+    try:
+        data = _read_json(request)
+    except ValueError as exc:
+        return _json_error(str(exc), 400)
+    text, version = data.get("text"), data.get("version")
+    if (
+        not isinstance(text, str)
+        or not isinstance(version, int)
+        or isinstance(version, bool)
+        or version < 0
+    ):
+        return _json_error("Send {text: string, version: non-negative integer}.", 400)
+    limit = settings.STAGE_TEXT_MAX_CHARS
+    if len(text) > limit:
+        return _json_error(
+            f"This stage is limited to {limit:,} characters; yours has {len(text):,}.", 413
+        )
+    try:
+        outcome = stage_text_save(attempt=attempt, stage=stage, text=text, version=version)
+    except AttemptLocked:
+        return _json_error(
+            "This attempt was submitted and can no longer be edited.", 409, locked=True
+        )
+    if not outcome.saved:
+        return _json_error(
+            "A newer version of this stage was saved elsewhere.",
+            409,
+            text=outcome.text,
+            version=outcome.version,
+        )
+    return JsonResponse({"version": outcome.version})
+
+
+@json_login_required
+@require_POST
+def stage_time(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = _get_attempt_for_user(request, pk)
+    try:
+        data = _read_json(request)
+    except ValueError as exc:
+        return _json_error(str(exc), 400)
+    stage, seconds, current = data.get("stage"), data.get("seconds"), data.get("current")
+    if stage not in STAGES or (current is not None and current not in STAGES):
+        return _json_error("Unknown stage.", 400)
+    if not isinstance(seconds, int) or isinstance(seconds, bool) or seconds < 0:
+        return _json_error("`seconds` must be a non-negative integer.", 400)
+    try:
+        stage_time_record(attempt=attempt, stage=stage, seconds=seconds, current_stage=current)
+    except AttemptLocked:
+        return _json_error("This attempt was submitted.", 409, locked=True)
+    return HttpResponse(status=204)
+
+
+@login_required
+@require_POST
+def markdown_preview(request: HttpRequest) -> HttpResponse:
+    text = request.POST.get("text", "")[: settings.STAGE_TEXT_MAX_CHARS]
+    return render(
+        request,
+        "interviews/_markdown_preview.html",
+        {"html": render_markdown(text), "empty": not text.strip()},
+    )
+
+
+@login_required
+@require_POST
+def attempt_submit_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    attempt = _get_attempt_for_user(request, pk)
+    try:
+        attempt_submit(attempt=attempt)
+    except AttemptLocked:
+        messages.info(request, "This attempt was already submitted.")
+    return redirect("attempt_results", pk=attempt.pk)
+
+
+@login_required
+@require_GET
+def attempt_results(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    attempt = _get_attempt_for_user(request, pk)
+    if attempt.status == Attempt.Status.DRAFT:
+        return redirect("attempt_practice", pk=attempt.pk)
+    grade = Grade.objects.filter(attempt=attempt).select_related("rubric").first()
+    context = {"attempt": attempt, "question": attempt.question, "grade": grade}
+    if grade and grade.status == Grade.Status.DONE:
+        context.update(_results_context(attempt, grade))
+    if request.htmx:
+        if grade and grade.status == Grade.Status.DONE:
+            # The grade landed while the page was polling: load the full page once.
+            return HttpResponseClientRedirect(reverse("attempt_results", args=[attempt.pk]))
+        return render(request, "interviews/results.html#grade-status", context)
+    return render(request, "interviews/results.html", context)
+
+
+def _results_context(attempt: Attempt, grade: Grade) -> dict:
+    results = list(CriterionResult.objects.filter(grade=grade))
+    responses = {r.stage: r for r in StageResponse.objects.filter(attempt=attempt)}
+    sections = []
+    for stage in GRADED_STAGES:
+        rows = [r for r in results if r.stage == stage]
+        if not rows:
+            continue
+        response = responses.get(stage)
+        sections.append(
+            {
+                "key": stage,
+                "label": STAGE_LABELS[stage],
+                "score": grade.stage_scores.get(stage, 0),
+                "criteria": rows,
+                "response": response,
+                "budget_seconds": attempt.question.budget_minutes(stage) * 60
+                if stage in STAGES
+                else None,
+            }
+        )
+    tips = [
+        r for r in sorted(results, key=lambda r: (r.level, -r.weight)) if r.level < r.max_level
+    ][:3]
+    return {"sections": sections, "study_next": tips}
+
+
+@login_required
+@require_POST
+def grade_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = _get_attempt_for_user(request, pk)
+    grade = get_object_or_404(Grade, attempt=attempt)
+    if not grade_retry(grade=grade):
+        messages.info(request, "This grade is not in a failed state, so there is nothing to retry.")
+    return redirect("attempt_results", pk=attempt.pk)
+
+
+@login_required
+@require_GET
+def attempt_list(request: HttpRequest) -> HttpResponse:
+    attempts = (
+        Attempt.objects.filter(user=request.user)
+        .select_related("question", "grade")
+        .annotate(seconds_spent=Sum("responses__seconds_spent"))
+        .order_by("-started_at")
+    )
+    page = Paginator(attempts, 25).get_page(request.GET.get("page"))
+    return render(request, "interviews/attempt_list.html", {"page": page})

@@ -1,0 +1,38 @@
+"""Reading the question bank's YAML files from disk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from rubric.schema import Bank, RubricError, parse_bank
+
+BANK_DIR = Path(__file__).resolve().parent / "bank"
+MAX_FILE_BYTES = 512 * 1024
+
+
+def read_bank_files(directory: Path = BANK_DIR) -> dict[str, Any]:
+    """Return `{relative file name: parsed YAML}` for base.yaml and questions/*.yaml."""
+    paths = [directory / "base.yaml", *sorted((directory / "questions").glob("*.yaml"))]
+    raw: dict[str, Any] = {}
+    for path in paths:
+        name = path.relative_to(directory).as_posix()
+        if not path.exists():
+            raise RubricError(f"{name}: missing file in {directory}")
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise RubricError(f"{name}: larger than {MAX_FILE_BYTES} bytes")
+        try:
+            raw[name] = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f"line {mark.line + 1}" if mark else "(unknown line)"
+            raise RubricError(
+                f"{name}: {where}: not valid YAML ({getattr(exc, 'problem', exc)})"
+            ) from None
+    return raw
+
+
+def load_bank(directory: Path = BANK_DIR) -> Bank:
+    return parse_bank(read_bank_files(directory))

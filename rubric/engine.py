@@ -1,0 +1,355 @@
+"""The grading engine: rubric + answer in, graded result out.
+
+Pure and deterministic: no ORM, no settings, no network. Each criterion gets a
+level 0-3 from evidence in the candidate's own words:
+
+0 absent · 1 mentioned (or only listed in a pile of keywords) ·
+2 explained in reasoned sentences · 3 explained and justified with a number,
+a trade-off or a decision.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from rubric.schema import MAX_LEVEL, Criterion
+from rubric.stages import GRADED_STAGES, STAGES
+from rubric.text import Segment, segments
+
+MAX_QUOTES = 3
+MAX_QUOTE_CHARS = 280
+
+# Words that show a sentence is reasoning rather than a list of terms.
+_REASONING_WORDS = frozenset(
+    "because so since therefore which that if when would will should could must "
+    "need to by for otherwise then means mean while whereas than instead avoid prevent "
+    "help let allow make keep we i it this they our".split()
+)
+_TRADEOFF = re.compile(
+    r"\btrade-?offs?\b|\binstead of\b|\brather than\b|\bversus\b|\bvs\.?\s|\bcompared (?:to|with)\b"
+    r"|\bat the cost of\b|\bdownsides?\b|\bdrawbacks?\b|\bon the other hand\b|\bhowever\b"
+    r"|\bbut\b|\bcheaper\b|\bslower\b|\bfaster\b|\bsimpler\b|\bcostlier\b|\bworse\b|\bbetter\b",
+    re.IGNORECASE,
+)
+_DECISION = re.compile(
+    r"\b(?:i|we)(?:'d| would| will|'ll)? (?:choose|pick|go with|use|start with|prefer|opt for|keep|stick with)\b"
+    r"|\bso (?:i|we)(?:'d| would| will|'ll)?\b|\bdecid(?:e|ed|ing)\b|\bmy choice\b|\bthe choice is\b",
+    re.IGNORECASE,
+)
+_UNIT = (
+    r"(?:k|m|b|bn|mm|million|millions|billion|billions|thousand|thousands|hundred|%|percent|ms|"
+    r"milliseconds?|s|secs?|seconds?|min|mins|minutes?|h|hrs?|hours?|days?|weeks?|months?|years?|"
+    r"qps|rps|tps|kb|mb|gb|tb|pb|bytes?|users?|requests?|queries|items?|videos?|ads?|events?|"
+    r"transactions?|examples?|rows?|dims?|dimensions?|features?|machines?|gpus?|servers?|x)"
+)
+_NUMBER_WITH_UNIT = re.compile(
+    rf"(?<![\w.])(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)\s?{_UNIT}(?![a-z])", re.IGNORECASE
+)
+_ANY_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?")
+_DERIVATION = re.compile(
+    r"[×*/÷=≈~]|\bper\b|\btimes\b|\bwhich is\b|\bthat is\b|\bso about\b|\broughly\b"
+)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A candidate's answer: text per stage (missing stages count as empty)."""
+
+    stages: Mapping[str, str]
+    whiteboard: Mapping[str, Any] | None = None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Answer:
+        stages = data.get("stages") or {}
+        if not isinstance(stages, Mapping):
+            raise ValueError("`stages` must be an object mapping stage keys to text")
+        cleaned: dict[str, str] = {}
+        for key, value in stages.items():
+            if key not in STAGES:
+                raise ValueError(f"unknown stage {key!r}; expected one of {', '.join(STAGES)}")
+            if value is not None and not isinstance(value, str):
+                raise ValueError(f"stage {key!r} must be text")
+            cleaned[key] = value or ""
+        return cls(stages=cleaned, whiteboard=data.get("whiteboard"))
+
+
+@dataclass
+class CriterionResult:
+    id: str
+    stage: str
+    title: str
+    kind: str
+    weight: int
+    level: int
+    evidence: list[str]
+    evidence_stages: list[str]
+    missing: str
+    tip: str
+    competencies: list[str]
+    max_level: int = MAX_LEVEL
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "kind": self.kind,
+            "weight": self.weight,
+            "level": self.level,
+            "max_level": self.max_level,
+            "evidence": self.evidence,
+            "evidence_stages": self.evidence_stages,
+            "missing": self.missing,
+            "tip": self.tip,
+            "competencies": self.competencies,
+        }
+
+
+@dataclass
+class GradeResult:
+    score: int
+    band: str
+    stage_scores: dict[str, int]
+    criteria: list[CriterionResult] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        stages: dict[str, Any] = {}
+        for stage in GRADED_STAGES:
+            rows = [c.to_dict() for c in self.criteria if c.stage == stage]
+            if rows:
+                stages[stage] = {"score": self.stage_scores[stage], "criteria": rows}
+        return {"score": self.score, "band": self.band, "stages": stages}
+
+
+def hire_band(score: int) -> str:
+    """The hiring signal an interviewer would attach to an overall score."""
+    for threshold, band in (
+        (80, "strong hire"),
+        (65, "hire"),
+        (50, "lean hire"),
+        (35, "lean no hire"),
+    ):
+        if score >= threshold:
+            return band
+    return "no hire"
+
+
+# --- reading the answer ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    segment: Segment
+    grams: frozenset[tuple[str, ...]]
+    reasoned: bool
+    justified: bool
+    weighs_options: bool
+    decides: bool
+
+
+def _is_keyword_pile(segment: Segment) -> bool:
+    """A run of terms separated by commas or slashes, with little connecting language."""
+    chunks = [c for c in re.split(r"[,/;|•·]+|\s+\+\s+", segment.text) if c.strip()]
+    return len(chunks) >= 4 and len(segment.words) / len(chunks) <= 3
+
+
+def _read_answer(answer: Answer) -> list[_Sentence]:
+    """Segment every stage; text repeated from an earlier place counts only once."""
+    seen: set[tuple[str, ...]] = set()
+    sentences: list[_Sentence] = []
+    for stage in STAGES:
+        for segment in segments(stage, answer.stages.get(stage, "")):
+            if len(segment.words) >= 4:
+                if segment.words in seen:
+                    continue
+                seen.add(segment.words)
+            words = segment.words
+            reasoned = (
+                len(words) >= 7
+                and not _is_keyword_pile(segment)
+                and any(w in _REASONING_WORDS for w in words)
+            )
+            text = segment.text
+            weighs = bool(_TRADEOFF.search(text))
+            decides = bool(_DECISION.search(text))
+            justified = weighs or decides or bool(_ANY_NUMBER.search(text))
+            sentences.append(
+                _Sentence(
+                    segment=segment,
+                    grams=frozenset(segment.ngrams()),
+                    reasoned=reasoned,
+                    justified=justified,
+                    weighs_options=weighs,
+                    decides=decides,
+                )
+            )
+    return sentences
+
+
+def _quote(segment: Segment) -> str:
+    """The segment itself, or its first MAX_QUOTE_CHARS ending at a word: still a substring."""
+    text = segment.text
+    if len(text) <= MAX_QUOTE_CHARS:
+        return text
+    cut = text.rfind(" ", 0, MAX_QUOTE_CHARS)
+    return text[: cut if cut > 0 else MAX_QUOTE_CHARS].rstrip(" ,;:")
+
+
+def _evidence(sentences: Iterable[_Sentence]) -> tuple[list[str], list[str]]:
+    quotes: list[str] = []
+    stages: list[str] = []
+    for sentence in sentences:
+        quote = _quote(sentence.segment)
+        if quote not in quotes:
+            quotes.append(quote)
+            stages.append(sentence.segment.stage)
+        if len(quotes) == MAX_QUOTES:
+            break
+    return quotes, stages
+
+
+def _best_first(sentences: Iterable[_Sentence]) -> list[_Sentence]:
+    return sorted(sentences, key=lambda s: (not s.reasoned, not s.justified))
+
+
+# --- one function per criterion kind ----------------------------------------
+
+
+def _grade_concept(criterion: Criterion, sentences: Sequence[_Sentence]) -> CriterionResult:
+    reasoned_groups: set[int] = set()
+    mentioned_groups: set[int] = set()
+    justified = False
+    hits: list[_Sentence] = []
+    for sentence in sentences:
+        matched = False
+        for index, concept in enumerate(criterion.concepts):
+            if any(term in sentence.grams for term in concept.term_tokens):
+                matched = True
+                mentioned_groups.add(index)
+                if sentence.reasoned:
+                    reasoned_groups.add(index)
+        if matched:
+            hits.append(sentence)
+            justified = justified or (sentence.reasoned and sentence.justified)
+
+    need = criterion.min_concepts
+    if not mentioned_groups:
+        level = 0
+    elif len(reasoned_groups) < need:
+        level = 1
+    elif justified and len(reasoned_groups) >= min(need + 1, len(criterion.concepts)):
+        level = 3
+    else:
+        level = 2
+
+    unexplained = [c.name for i, c in enumerate(criterion.concepts) if i not in reasoned_groups]
+    missing_parts = []
+    if level < MAX_LEVEL:
+        listed = [criterion.concepts[i].name for i in sorted(mentioned_groups - reasoned_groups)]
+        absent = [c.name for i, c in enumerate(criterion.concepts) if i not in mentioned_groups]
+        if absent:
+            missing_parts.append("Not covered: " + ", ".join(absent) + ".")
+        if listed:
+            missing_parts.append("Named but not explained: " + ", ".join(listed) + ".")
+        if level == 2 and not unexplained:
+            missing_parts.append("Back it with a number, a trade-off or a decision.")
+        missing_parts.append(criterion.missing)
+    return _result(criterion, level, _best_first(hits), " ".join(missing_parts))
+
+
+def _grade_quantitative(criterion: Criterion, sentences: Sequence[_Sentence]) -> CriterionResult:
+    with_units = [s for s in sentences if _NUMBER_WITH_UNIT.search(s.segment.text)]
+    reasoned = [s for s in with_units if s.reasoned]
+    derived = [
+        s
+        for s in reasoned
+        if len(_ANY_NUMBER.findall(s.segment.text)) >= 2 and _DERIVATION.search(s.segment.text)
+    ]
+    count = sum(len(_NUMBER_WITH_UNIT.findall(s.segment.text)) for s in reasoned)
+    if not with_units:
+        level = 0
+    elif count < 3:
+        level = 1
+    elif not derived:
+        level = 2
+    else:
+        level = 3
+    ordered = (
+        derived
+        + [s for s in reasoned if s not in derived]
+        + [s for s in with_units if not s.reasoned]
+    )
+    missing = "" if level == MAX_LEVEL else criterion.missing
+    return _result(criterion, level, ordered, missing)
+
+
+def _grade_tradeoff(criterion: Criterion, sentences: Sequence[_Sentence]) -> CriterionResult:
+    weighed = [s for s in sentences if s.reasoned and s.weighs_options]
+    decided = [s for s in weighed if s.decides]
+    decisions_only = [s for s in sentences if s.reasoned and s.decides and not s.weighs_options]
+    if not weighed and not decisions_only:
+        level = 0
+    elif len(weighed) < 2:
+        level = 1
+    elif len(weighed) < 3 or not decided:
+        level = 2
+    else:
+        level = 3
+    missing = "" if level == MAX_LEVEL else criterion.missing
+    return _result(
+        criterion,
+        level,
+        decided + [s for s in weighed if s not in decided] + decisions_only,
+        missing,
+    )
+
+
+_GRADERS = {
+    "concept": _grade_concept,
+    "quantitative": _grade_quantitative,
+    "tradeoff": _grade_tradeoff,
+}
+
+
+def _result(
+    criterion: Criterion, level: int, ordered: Sequence[_Sentence], missing: str
+) -> CriterionResult:
+    quotes, quote_stages = _evidence(ordered) if level else ([], [])
+    return CriterionResult(
+        id=criterion.id,
+        stage=criterion.stage,
+        title=criterion.title,
+        kind=criterion.kind,
+        weight=criterion.weight,
+        level=level,
+        evidence=quotes,
+        evidence_stages=quote_stages,
+        missing=missing.strip(),
+        tip=criterion.tip if level < MAX_LEVEL else "",
+        competencies=list(criterion.competencies),
+    )
+
+
+def _weighted_score(results: Sequence[CriterionResult]) -> int:
+    total = sum(r.weight for r in results)
+    if not total:
+        return 0
+    return round(100 * sum(r.weight * r.level / r.max_level for r in results) / total)
+
+
+def grade(criteria: Sequence[Criterion], answer: Answer) -> GradeResult:
+    """Grade `answer` against `criteria`. Same input, same output."""
+    sentences = _read_answer(answer)
+    results: list[CriterionResult] = []
+    for criterion in criteria:
+        in_scope = [s for s in sentences if s.segment.stage in criterion.scope]
+        results.append(_GRADERS[criterion.kind](criterion, in_scope))
+    stage_scores = {
+        stage: _weighted_score([r for r in results if r.stage == stage]) for stage in GRADED_STAGES
+    }
+    score = _weighted_score(results)
+    return GradeResult(
+        score=score, band=hire_band(score), stage_scores=stage_scores, criteria=results
+    )

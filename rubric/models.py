@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from interviews.models import Attempt
+from rubric.stages import GRADED_STAGES, STAGE_LABELS
+
+
+class Rubric(models.Model):
+    """One version of the whole question bank; `version` is the content hash of its files."""
+
+    version = models.CharField(max_length=32, unique=True)
+    content = models.JSONField()
+    is_current = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.version}{' (current)' if self.is_current else ''}"
+
+
+class Criterion(models.Model):
+    """A criterion of a rubric version, kept as rows so the admin and progress views can query it."""
+
+    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="criteria")
+    question_slug = models.CharField(
+        max_length=80, blank=True, help_text="Empty for base criteria."
+    )
+    key = models.CharField(max_length=80)
+    stage = models.CharField(max_length=12, choices=[(s, STAGE_LABELS[s]) for s in GRADED_STAGES])
+    title = models.CharField(max_length=160)
+    kind = models.CharField(max_length=20)
+    weight = models.PositiveSmallIntegerField()
+    competencies = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["rubric", "question_slug", "stage", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rubric", "question_slug", "key"], name="criterion_key_per_rubric"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_slug or 'base'} · {self.title}"
+
+
+class Grade(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Grading"
+        DONE = "done", "Graded"
+        FAILED = "failed", "Failed"
+
+    attempt = models.OneToOneField(Attempt, on_delete=models.CASCADE, related_name="grade")
+    rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="grades")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    band = models.CharField(max_length=20, blank=True)
+    stage_scores = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    runs = models.PositiveSmallIntegerField(default=0)
+    queued_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "queued_at"])]
+
+    def __str__(self) -> str:
+        return f"Grade of attempt {self.attempt_id}: {self.status}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+class CriterionResult(models.Model):
+    grade = models.ForeignKey(Grade, on_delete=models.CASCADE, related_name="results")
+    criterion_key = models.CharField(max_length=80)
+    stage = models.CharField(max_length=12)
+    title = models.CharField(max_length=160)
+    kind = models.CharField(max_length=20)
+    weight = models.PositiveSmallIntegerField()
+    level = models.PositiveSmallIntegerField()
+    max_level = models.PositiveSmallIntegerField()
+    evidence = models.JSONField(default=list)
+    evidence_stages = models.JSONField(default=list)
+    missing = models.TextField(blank=True)
+    tip = models.TextField(blank=True)
+    competencies = models.JSONField(default=list)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["grade", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grade", "criterion_key"], name="one_result_per_criterion"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion_key}: {self.level}/{self.max_level}"
+
+    @property
+    def evidence_pairs(self) -> list[tuple[str, str]]:
+        stages = self.evidence_stages or [""] * len(self.evidence)
+        return [
+            (STAGE_LABELS.get(stage, ""), quote)
+            for stage, quote in zip(stages, self.evidence, strict=False)
+        ]

@@ -1,0 +1,292 @@
+"""The question bank's data model and its validation.
+
+Rubric files are YAML; `parse_bank` turns `{file name: parsed YAML}` into frozen
+dataclasses and names the file, the field and the fault when something is wrong.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from rubric.stages import COMPETENCIES, DEFAULT_BUDGET_MINUTES, GRADED_STAGES, STAGES
+from rubric.text import MAX_NGRAM, tokens
+
+KINDS = ("concept", "quantitative", "tradeoff")
+DIFFICULTIES = ("easy", "medium", "hard")
+MAX_LEVEL = 3
+BASE_FILE = "base.yaml"
+
+
+class RubricError(ValueError):
+    """A rubric file is malformed; the message names the file and the field."""
+
+
+@dataclass(frozen=True)
+class Concept:
+    name: str
+    terms: tuple[str, ...]
+
+    @cached_property
+    def term_tokens(self) -> tuple[tuple[str, ...], ...]:
+        return tuple(t for t in (tuple(tokens(term)) for term in self.terms) if t)
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: str
+    stage: str
+    title: str
+    weight: int
+    kind: str
+    scope: tuple[str, ...]
+    missing: str
+    tip: str
+    competencies: tuple[str, ...]
+    source: str
+    min_concepts: int = 0
+    concepts: tuple[Concept, ...] = ()
+
+
+@dataclass(frozen=True)
+class Clarification:
+    q: str
+    a: str
+
+
+@dataclass(frozen=True)
+class QuestionSpec:
+    slug: str
+    title: str
+    difficulty: str
+    tags: tuple[str, ...]
+    summary: str
+    prompt: str
+    scale_hints: tuple[str, ...]
+    clarifications: tuple[Clarification, ...]
+    budgets: Mapping[str, int]
+    guiding_questions: Mapping[str, tuple[str, ...]]
+    hints: Mapping[str, tuple[str, ...]]
+    strong_answer: str
+    criteria: tuple[Criterion, ...]
+
+
+@dataclass(frozen=True)
+class Bank:
+    """Every question with its criteria, plus the base criteria that apply to all."""
+
+    version: str
+    base: tuple[Criterion, ...]
+    questions: Mapping[str, QuestionSpec]
+    raw: Mapping[str, Any] = field(repr=False, compare=False)
+
+    def criteria_for(self, slug: str | None) -> tuple[Criterion, ...]:
+        """Base criteria plus the question's own; `None` (a custom question) gets the base."""
+        if slug is None:
+            return self.base
+        return self.base + self.questions[slug].criteria
+
+
+def content_version(raw: Mapping[str, Any]) -> str:
+    """A short content hash: the same files always give the same version."""
+    canonical = json.dumps(raw, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+class _Reader:
+    """Typed field access that reports `file: path.to.field: problem`."""
+
+    def __init__(self, file: str):
+        self.file = file
+
+    def fail(self, path: str, problem: str) -> RubricError:
+        return RubricError(f"{self.file}: {path}: {problem}")
+
+    def mapping(self, value: Any, path: str) -> Mapping[str, Any]:
+        if not isinstance(value, Mapping):
+            raise self.fail(path, f"expected a mapping, got {type(value).__name__}")
+        return value
+
+    def text(self, data: Mapping[str, Any], key: str, path: str, max_len: int = 4000) -> str:
+        value = data.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(f"{path}{key}", "required text is missing or empty")
+        if len(value) > max_len:
+            raise self.fail(f"{path}{key}", f"longer than {max_len} characters")
+        return value.strip()
+
+    def texts(
+        self, data: Mapping[str, Any], key: str, path: str, *, minimum: int = 1
+    ) -> tuple[str, ...]:
+        value = data.get(key)
+        if not isinstance(value, list) or len(value) < minimum:
+            raise self.fail(f"{path}{key}", f"expected a list of at least {minimum} text item(s)")
+        for i, item in enumerate(value):
+            if not isinstance(item, str | int | float) or not str(item).strip():
+                raise self.fail(f"{path}{key}[{i}]", "expected non-empty text")
+        return tuple(str(item).strip() for item in value)
+
+    def integer(self, data: Mapping[str, Any], key: str, path: str, lo: int, hi: int) -> int:
+        value = data.get(key)
+        if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
+            raise self.fail(
+                f"{path}{key}", f"expected a whole number from {lo} to {hi}, got {value!r}"
+            )
+        return value
+
+    def choice(self, data: Mapping[str, Any], key: str, path: str, choices: tuple[str, ...]) -> str:
+        value = data.get(key)
+        if value not in choices:
+            raise self.fail(f"{path}{key}", f"{value!r} is not one of {', '.join(choices)}")
+        return value
+
+    def per_stage(self, data: Mapping[str, Any], key: str, path: str) -> dict[str, tuple[str, ...]]:
+        value = self.mapping(data.get(key), f"{path}{key}")
+        unknown = set(value) - set(STAGES)
+        if unknown:
+            raise self.fail(f"{path}{key}", f"unknown stage(s): {', '.join(sorted(unknown))}")
+        return {stage: self.texts(value, stage, f"{path}{key}.") for stage in STAGES}
+
+
+def _parse_criterion(reader: _Reader, data: Any, path: str, source: str) -> Criterion:
+    data = reader.mapping(data, path)
+    path += "."
+    kind = reader.choice(data, "kind", path, KINDS)
+    stage = reader.choice(data, "stage", path, GRADED_STAGES)
+    scope_raw = data.get("scope", [stage])
+    if scope_raw == "all":
+        scope = STAGES
+    elif isinstance(scope_raw, list) and scope_raw and all(s in STAGES for s in scope_raw):
+        scope = tuple(scope_raw)
+    else:
+        raise reader.fail(
+            f"{path}scope", f"expected `all` or a list of stages from {', '.join(STAGES)}"
+        )
+    if stage == "scale" and scope_raw != "all":
+        raise reader.fail(f"{path}scope", "a cross-cutting (scale) criterion must have scope: all")
+    competencies = reader.texts(data, "competencies", path)
+    for i, name in enumerate(competencies):
+        if name not in COMPETENCIES:
+            raise reader.fail(
+                f"{path}competencies[{i}]", f"{name!r} is not one of {', '.join(COMPETENCIES)}"
+            )
+    concepts: tuple[Concept, ...] = ()
+    min_concepts = 0
+    if kind == "concept":
+        raw_concepts = data.get("concepts")
+        if not isinstance(raw_concepts, list) or not 1 <= len(raw_concepts) <= 12:
+            raise reader.fail(f"{path}concepts", "a concept criterion needs 1 to 12 concept groups")
+        concepts = tuple(
+            _parse_concept(reader, item, f"{path}concepts[{i}]")
+            for i, item in enumerate(raw_concepts)
+        )
+        min_concepts = reader.integer(data, "min_concepts", path, 1, len(concepts))
+    elif "concepts" in data:
+        raise reader.fail(
+            f"{path}concepts", f"a {kind} criterion detects its evidence itself; remove concepts"
+        )
+    return Criterion(
+        id=reader.text(data, "id", path, 80),
+        stage=stage,
+        title=reader.text(data, "title", path, 120),
+        weight=reader.integer(data, "weight", path, 1, 3),
+        kind=kind,
+        scope=scope,
+        missing=reader.text(data, "missing", path, 400),
+        tip=reader.text(data, "tip", path, 300),
+        competencies=competencies,
+        source=source,
+        min_concepts=min_concepts,
+        concepts=concepts,
+    )
+
+
+def _parse_concept(reader: _Reader, data: Any, path: str) -> Concept:
+    data = reader.mapping(data, path)
+    terms = reader.texts(data, "terms", f"{path}.")
+    for i, term in enumerate(terms):
+        if not tokens(term):
+            raise reader.fail(f"{path}.terms[{i}]", f"{term!r} has no words to match")
+        if len(tokens(term)) > MAX_NGRAM:
+            raise reader.fail(f"{path}.terms[{i}]", f"{term!r} is longer than {MAX_NGRAM} words")
+    return Concept(name=reader.text(data, "name", f"{path}.", 80), terms=terms)
+
+
+def _parse_criteria(
+    reader: _Reader, data: Mapping[str, Any], source: str, seen: set[str]
+) -> tuple[Criterion, ...]:
+    raw = data.get("criteria")
+    if not isinstance(raw, list) or not raw:
+        raise reader.fail("criteria", "expected a non-empty list of criteria")
+    parsed = []
+    for i, item in enumerate(raw):
+        criterion = _parse_criterion(reader, item, f"criteria[{i}]", source)
+        if criterion.id in seen:
+            raise reader.fail(f"criteria[{i}].id", f"duplicate id {criterion.id!r}")
+        seen.add(criterion.id)
+        parsed.append(criterion)
+    return tuple(parsed)
+
+
+def _parse_question(file: str, data: Any, base_ids: set[str]) -> QuestionSpec:
+    reader = _Reader(file)
+    data = reader.mapping(data, "(top level)")
+    slug = reader.text(data, "slug", "", 60)
+    expected = file.rsplit("/", 1)[-1].removesuffix(".yaml")
+    if slug != expected:
+        raise reader.fail("slug", f"{slug!r} must match the file name ({expected!r})")
+    budgets_raw = reader.mapping(data.get("budgets", DEFAULT_BUDGET_MINUTES), "budgets")
+    budgets = {stage: reader.integer(budgets_raw, stage, "budgets.", 1, 30) for stage in STAGES}
+    clarifications = []
+    for i, item in enumerate(data.get("clarifications") or []):
+        item = reader.mapping(item, f"clarifications[{i}]")
+        path = f"clarifications[{i}]."
+        clarifications.append(
+            Clarification(reader.text(item, "q", path, 300), reader.text(item, "a", path, 600))
+        )
+    return QuestionSpec(
+        slug=slug,
+        title=reader.text(data, "title", "", 100),
+        difficulty=reader.choice(data, "difficulty", "", DIFFICULTIES),
+        tags=reader.texts(data, "tags", ""),
+        summary=reader.text(data, "summary", "", 160),
+        prompt=reader.text(data, "prompt", "", 2000),
+        scale_hints=reader.texts(data, "scale_hints", "", minimum=0)
+        if "scale_hints" in data
+        else (),
+        clarifications=tuple(clarifications),
+        budgets=budgets,
+        guiding_questions=reader.per_stage(data, "guiding_questions", ""),
+        hints=reader.per_stage(data, "hints", ""),
+        strong_answer=reader.text(data, "strong_answer", "", 8000),
+        criteria=_parse_criteria(reader, data, slug, set(base_ids)),
+    )
+
+
+def parse_bank(raw: Mapping[str, Any]) -> Bank:
+    """Validate `{relative file name: parsed YAML}` into a `Bank`.
+
+    `base.yaml` holds the shared criteria; `questions/<slug>.yaml` one question each.
+    """
+    if BASE_FILE not in raw:
+        raise RubricError(f"{BASE_FILE}: missing: the base rubric file is required")
+    base_reader = _Reader(BASE_FILE)
+    base = _parse_criteria(
+        base_reader, base_reader.mapping(raw[BASE_FILE], "(top level)"), "base", set()
+    )
+    base_ids = {c.id for c in base}
+    questions: dict[str, QuestionSpec] = {}
+    for file in sorted(raw):
+        if file == BASE_FILE:
+            continue
+        if not file.startswith("questions/"):
+            raise RubricError(
+                f"{file}: unexpected file: rubric files are base.yaml and questions/<slug>.yaml"
+            )
+        spec = _parse_question(file, raw[file], base_ids)
+        questions[spec.slug] = spec
+    return Bank(version=content_version(raw), base=base, questions=questions, raw=raw)

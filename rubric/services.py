@@ -1,0 +1,228 @@
+"""Loading the question bank into the database, and running and recording grades."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from functools import lru_cache
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from interviews.models import Attempt, Question
+from rubric import engine
+from rubric.bank_files import load_bank
+from rubric.models import Criterion, CriterionResult, Grade, Rubric
+from rubric.schema import Bank, parse_bank
+from rubric.stages import STAGES
+
+log = logging.getLogger(__name__)
+
+
+# --- the question bank ----------------------------------------------------------
+
+
+def bank_sync(*, bank: Bank | None = None) -> tuple[Rubric, bool]:
+    """Make the bank files' version current and upsert their questions. Returns (rubric, created)."""
+    bank = bank or load_bank()
+    with transaction.atomic():
+        rubric, created = Rubric.objects.get_or_create(
+            version=bank.version, defaults={"content": dict(bank.raw)}
+        )
+        Rubric.objects.exclude(pk=rubric.pk).filter(is_current=True).update(is_current=False)
+        if not rubric.is_current:
+            rubric.is_current = True
+            rubric.save(update_fields=["is_current"])
+        if created:
+            Criterion.objects.bulk_create(_criterion_rows(rubric, bank))
+        for spec in bank.questions.values():
+            Question.objects.update_or_create(
+                slug=spec.slug,
+                defaults={
+                    "title": spec.title,
+                    "summary": spec.summary,
+                    "prompt": spec.prompt,
+                    "difficulty": spec.difficulty,
+                    "tags": list(spec.tags),
+                    "scale_hints": list(spec.scale_hints),
+                    "clarifications": [{"q": c.q, "a": c.a} for c in spec.clarifications],
+                    "budgets": dict(spec.budgets),
+                    "guiding_questions": {k: list(v) for k, v in spec.guiding_questions.items()},
+                    "hints": {k: list(v) for k, v in spec.hints.items()},
+                    "strong_answer": spec.strong_answer,
+                    "in_bank": True,
+                    "is_active": True,
+                },
+            )
+        Question.objects.filter(in_bank=True).exclude(slug__in=list(bank.questions)).update(
+            is_active=False
+        )
+    return rubric, created
+
+
+def _criterion_rows(rubric: Rubric, bank: Bank) -> list[Criterion]:
+    specs = [("", c) for c in bank.base] + [
+        (slug, c) for slug, spec in bank.questions.items() for c in spec.criteria
+    ]
+    return [
+        Criterion(
+            rubric=rubric,
+            question_slug=slug,
+            key=c.id,
+            stage=c.stage,
+            title=c.title,
+            kind=c.kind,
+            weight=c.weight,
+            competencies=list(c.competencies),
+        )
+        for slug, c in specs
+    ]
+
+
+@lru_cache(maxsize=8)
+def _bank_for_version(version: str) -> Bank:
+    """Parsed banks are immutable per version, so a worker parses each one once."""
+    return parse_bank(Rubric.objects.get(version=version).content)
+
+
+def current_rubric() -> Rubric:
+    rubric = Rubric.objects.filter(is_current=True).first()
+    if rubric is None:
+        rubric, _ = bank_sync()
+    return rubric
+
+
+# --- grading -----------------------------------------------------------------------
+
+
+def grade_create_for(*, attempt: Attempt) -> Grade:
+    grade = Grade.objects.create(attempt=attempt, rubric=current_rubric())
+    grade_enqueue_on_commit(grade_id=grade.pk)
+    return grade
+
+
+def grade_enqueue_on_commit(*, grade_id: int) -> None:
+    transaction.on_commit(lambda: grade_enqueue(grade_id=grade_id))
+
+
+def grade_enqueue(*, grade_id: int) -> bool:
+    """Send the task. If the broker is down the grade stays queued; the periodic sweep resends it."""
+    from rubric.tasks import grade_attempt
+
+    try:
+        grade_attempt.apply_async(args=[grade_id], retry=False)
+    except Exception:  # broker unreachable: kombu raises several unrelated types
+        log.warning(
+            "could not enqueue grade %s; it stays queued for the sweep", grade_id, exc_info=True
+        )
+        return False
+    return True
+
+
+def grade_run(*, grade_id: int) -> Grade | None:
+    """Grade one attempt, at most once.
+
+    1. Claim the grade: queued → running, or a running grade whose worker vanished
+       (started longer ago than the stale limit). Anything else is someone else's.
+    2. Run the pure engine on the stored texts with the rubric version the grade names.
+    3. Write the per-criterion rows and mark it done in one transaction.
+    """
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.GRADE_STALE_AFTER_SECONDS)
+    claimed = (
+        Grade.objects.filter(pk=grade_id)
+        .filter(
+            Q(status=Grade.Status.QUEUED) | Q(status=Grade.Status.RUNNING, started_at__lt=stale)
+        )
+        .update(status=Grade.Status.RUNNING, started_at=now, runs=F("runs") + 1)
+    )
+    if claimed != 1:
+        return None
+    grade = Grade.objects.select_related("attempt__question", "rubric").get(pk=grade_id)
+    attempt = grade.attempt
+    texts = dict(attempt.responses.values_list("stage", "text"))
+    answer = engine.Answer(stages={stage: texts.get(stage, "") for stage in STAGES})
+    bank = _bank_for_version(grade.rubric.version)
+    slug = (
+        attempt.question.slug
+        if attempt.question.in_bank and attempt.question.slug in bank.questions
+        else None
+    )
+    result = engine.grade(bank.criteria_for(slug), answer)
+    grade_record(grade=grade, result=result)
+    return grade
+
+
+def grade_record(*, grade: Grade, result: engine.GradeResult) -> None:
+    with transaction.atomic():
+        CriterionResult.objects.filter(grade=grade).delete()
+        CriterionResult.objects.bulk_create(
+            CriterionResult(
+                grade=grade,
+                criterion_key=r.id,
+                stage=r.stage,
+                title=r.title,
+                kind=r.kind,
+                weight=r.weight,
+                level=r.level,
+                max_level=r.max_level,
+                evidence=r.evidence,
+                evidence_stages=r.evidence_stages,
+                missing=r.missing,
+                tip=r.tip,
+                competencies=r.competencies,
+                position=i,
+            )
+            for i, r in enumerate(result.criteria)
+        )
+        grade.status = Grade.Status.DONE
+        grade.score = result.score
+        grade.band = result.band
+        grade.stage_scores = result.stage_scores
+        grade.error = ""
+        grade.finished_at = timezone.now()
+        grade.save(
+            update_fields=["status", "score", "band", "stage_scores", "error", "finished_at"]
+        )
+
+
+def grade_fail(*, grade_id: int, error: str) -> None:
+    Grade.objects.filter(pk=grade_id).exclude(status=Grade.Status.DONE).update(
+        status=Grade.Status.FAILED, error=error[:2000], finished_at=timezone.now()
+    )
+
+
+def grade_retry(*, grade: Grade) -> bool:
+    """Put a failed grade back in the queue. Returns False if it was not failed."""
+    with transaction.atomic():
+        claimed = Grade.objects.filter(pk=grade.pk, status=Grade.Status.FAILED).update(
+            status=Grade.Status.QUEUED, error="", queued_at=timezone.now(), started_at=None
+        )
+        if claimed == 1:
+            grade_enqueue_on_commit(grade_id=grade.pk)
+    return claimed == 1
+
+
+def requeue_stale_grades() -> int:
+    """Resend grades stuck in the queue (broker down at submit) or abandoned while running."""
+    limit = timezone.now() - timedelta(seconds=settings.GRADE_STALE_AFTER_SECONDS)
+    stuck = Grade.objects.filter(
+        Q(status=Grade.Status.QUEUED, queued_at__lt=limit)
+        | Q(status=Grade.Status.RUNNING, started_at__lt=limit)
+    ).values_list("pk", flat=True)
+    sent = 0
+    for grade_id in list(stuck[:500]):
+        Grade.objects.filter(pk=grade_id, status=Grade.Status.QUEUED).update(
+            queued_at=timezone.now()
+        )
+        sent += grade_enqueue(grade_id=grade_id)
+    return sent
+
+
+def grade_release(*, grade_id: int) -> None:
+    """Hand a running grade back to the queue after a transient fault, for the retry to claim."""
+    Grade.objects.filter(pk=grade_id, status=Grade.Status.RUNNING).update(
+        status=Grade.Status.QUEUED
+    )

@@ -1,0 +1,45 @@
+"""Celery tasks: thin wrappers that take ids, call one service and own the retries."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import InterfaceError, OperationalError
+
+from rubric import services
+
+log = logging.getLogger(__name__)
+
+# Faults that pass by themselves: retried with backoff instead of failing the grade.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    max_retries=3,
+    soft_time_limit=30,
+    time_limit=45,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=2,
+    retry_jitter=True,
+)
+def grade_attempt(self, grade_id: int) -> None:
+    try:
+        services.grade_run(grade_id=grade_id)
+    except TRANSIENT_ERRORS:
+        # The database or network blinked: put the grade back so the retry can claim it.
+        services.grade_release(grade_id=grade_id)
+        raise
+    except SoftTimeLimitExceeded:
+        services.grade_fail(grade_id=grade_id, error="Grading took too long.")
+    except Exception as exc:
+        log.exception("grading %s failed", grade_id)
+        services.grade_fail(grade_id=grade_id, error=f"{type(exc).__name__}: {exc}")
+
+
+@shared_task
+def requeue_stale_grades() -> int:
+    return services.requeue_stale_grades()

@@ -1,0 +1,189 @@
+// Versioned autosave with a local copy: nothing typed is lost until the server confirms it.
+//
+// Each document (a stage's text, later the whiteboard) has a server version. A save sends
+// {text, version}; the server writes only if the version still matches, otherwise it answers
+// 409 with its text so the person can choose. Until a save is confirmed the text also sits in
+// localStorage, so a reload, a crash or a dropped connection keeps it.
+
+const RETRY_DELAYS_MS = [1000, 2000, 4000, 8000, 15000, 30000];
+
+export function csrfToken() {
+  try {
+    return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
+  } catch {
+    return "";
+  }
+}
+
+export class VersionedDocument {
+  /**
+   * @param {object} opts
+   * @param {string} opts.url          POST endpoint taking {text, version}
+   * @param {string} opts.storageKey   localStorage key of the unsent copy
+   * @param {number} opts.version      server version the page was rendered with
+   * @param {string} opts.serverText   server text the page was rendered with
+   * @param {(event: string, detail?: object) => void} opts.onEvent
+   */
+  constructor({ url, storageKey, version, serverText, onEvent, debounceMs = 800 }) {
+    this.url = url;
+    this.storageKey = storageKey;
+    this.version = version;
+    this.text = serverText;
+    this.savedText = serverText;
+    this.onEvent = onEvent;
+    this.debounceMs = debounceMs;
+    this.inFlight = null;
+    this.timer = null;
+    this.retries = 0;
+    this.blocked = false; // conflict or hard error: wait for the person
+    this.lastSavedAt = null;
+  }
+
+  /** Restore an unsent local copy. Returns "none", "restored" or "conflict". */
+  restoreLocal() {
+    let local = null;
+    try {
+      local = JSON.parse(localStorage.getItem(this.storageKey) || "null");
+    } catch {
+      local = null;
+    }
+    if (!local || typeof local.text !== "string" || local.text === this.savedText) {
+      this.clearLocal();
+      return "none";
+    }
+    this.text = local.text;
+    if (local.version === this.version) {
+      this.schedule(0);
+      return "restored";
+    }
+    // The server moved on since this copy was made: let the person choose.
+    this.blocked = true;
+    this.onEvent("conflict", { serverText: this.savedText, version: this.version });
+    return "conflict";
+  }
+
+  get dirty() {
+    return this.text !== this.savedText;
+  }
+
+  edit(text) {
+    this.text = text;
+    this.storeLocal();
+    this.onEvent("dirty");
+    if (!this.blocked) this.schedule(this.debounceMs);
+  }
+
+  storeLocal() {
+    try {
+      localStorage.setItem(this.storageKey, JSON.stringify({ text: this.text, version: this.version, at: Date.now() }));
+    } catch {
+      // Storage full or disabled: the server save still protects the text.
+    }
+  }
+
+  clearLocal() {
+    try {
+      localStorage.removeItem(this.storageKey);
+    } catch {
+      /* ignore */
+    }
+  }
+
+  schedule(delay) {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.save(), delay);
+  }
+
+  /** Keep what was typed here: write it over the server's newer version. */
+  keepLocal(serverVersion) {
+    this.version = serverVersion;
+    this.blocked = false;
+    this.storeLocal();
+    this.schedule(0);
+  }
+
+  /** Take the server's version and drop the local copy. */
+  takeServer(serverText, serverVersion) {
+    this.version = serverVersion;
+    this.text = this.savedText = serverText;
+    this.blocked = false;
+    this.clearLocal();
+    this.onEvent("saved");
+  }
+
+  /** Save now; resolves true once the current text is confirmed by the server. */
+  async flush() {
+    clearTimeout(this.timer);
+    if (this.inFlight) await this.inFlight;
+    if (this.dirty && !this.blocked) await this.save();
+    return !this.dirty;
+  }
+
+  async save() {
+    if (this.inFlight || this.blocked || !this.dirty) return this.inFlight;
+    const sent = this.text;
+    this.onEvent("saving");
+    this.inFlight = this.post(sent).finally(() => {
+      this.inFlight = null;
+    });
+    return this.inFlight;
+  }
+
+  async post(sent) {
+    let response;
+    try {
+      response = await fetch(this.url, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+        body: JSON.stringify({ text: sent, version: this.version }),
+        credentials: "same-origin",
+      });
+    } catch {
+      return this.retryLater();
+    }
+    const body = await response.json().catch(() => ({}));
+    if (response.ok) {
+      this.version = body.version;
+      this.savedText = sent;
+      this.retries = 0;
+      this.lastSavedAt = Date.now();
+      if (this.text === sent) this.clearLocal();
+      else this.storeLocal();
+      this.onEvent("saved");
+      if (this.dirty) this.schedule(this.debounceMs);
+      return;
+    }
+    if (response.status === 409 && body.locked) {
+      this.blocked = true;
+      this.onEvent("locked", body);
+      return;
+    }
+    if (response.status === 409) {
+      this.blocked = true;
+      this.onEvent("conflict", { serverText: body.text, version: body.version });
+      return;
+    }
+    if (response.status === 401) {
+      this.blocked = true;
+      this.onEvent("error", { message: body.error || "You were signed out. Log in again; your text is kept here." });
+      return;
+    }
+    if (response.status >= 400 && response.status < 500) {
+      // The request itself is wrong (too long, malformed): retrying will not help.
+      this.onEvent("error", { message: body.error || `The server refused the save (${response.status}).` });
+      return;
+    }
+    return this.retryLater();
+  }
+
+  retryLater() {
+    const delay = RETRY_DELAYS_MS[Math.min(this.retries, RETRY_DELAYS_MS.length - 1)];
+    this.retries += 1;
+    this.onEvent("offline", { retryInMs: delay });
+    this.schedule(delay);
+  }
+
+  retryNow() {
+    if (this.dirty && !this.blocked) this.schedule(0);
+  }
+}

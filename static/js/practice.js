@@ -1,0 +1,287 @@
+// The practice page: stage navigation, autosave state, the interview clock and time per stage.
+import { VersionedDocument, csrfToken } from "./autosave.js";
+
+const state = JSON.parse(document.getElementById("practice-state").textContent);
+const stageKeys = Object.keys(state.stages);
+const DONE_WORDS = 60;
+const TIME_FLUSH_MS = 15000;
+
+const $ = (selector, root = document) => root.querySelector(selector);
+const $$ = (selector, root = document) => [...root.querySelectorAll(selector)];
+
+let current = state.currentStage;
+const elapsed = Object.fromEntries(stageKeys.map((k) => [k, state.stages[k].seconds]));
+const unsentSeconds = Object.fromEntries(stageKeys.map((k) => [k, 0]));
+const docs = {};
+let lastError = null;
+
+// --- helpers -------------------------------------------------------------------
+
+function clockText(totalSeconds) {
+  const s = Math.max(0, Math.floor(totalSeconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = String(s % 60).padStart(2, "0");
+  return h ? `${h}:${String(m).padStart(2, "0")}:${sec}` : `${m}:${sec}`;
+}
+
+function wordCount(text) {
+  const words = text.trim().match(/\S+/g);
+  return words ? words.length : 0;
+}
+
+// --- autosave state --------------------------------------------------------------
+
+const saveState = $("[data-save-state]");
+
+function renderSaveState() {
+  const all = Object.values(docs);
+  let status = "saved";
+  let label = "All changes saved";
+  if (lastError) {
+    status = "error";
+    label = lastError;
+  } else if (all.some((d) => d.offlineRetryAt)) {
+    const wait = Math.max(0, Math.ceil((Math.min(...all.filter((d) => d.offlineRetryAt).map((d) => d.offlineRetryAt)) - Date.now()) / 1000));
+    status = "offline";
+    label = navigator.onLine === false ? "Offline — will retry when back" : `Offline — will retry in ${wait} s`;
+  } else if (all.some((d) => d.inFlight)) {
+    status = "saving";
+    label = "Saving…";
+  } else if (all.some((d) => d.dirty && !d.blocked)) {
+    status = "saving";
+    label = "Unsaved changes…";
+  } else {
+    const last = Math.max(0, ...all.map((d) => d.lastSavedAt || 0));
+    if (last) {
+      const ago = Math.round((Date.now() - last) / 1000);
+      label = ago < 2 ? "Saved just now" : ago < 60 ? `Saved ${ago} s ago` : `Saved ${Math.round(ago / 60)} min ago`;
+    }
+  }
+  saveState.dataset.saveState = status;
+  saveState.textContent = label;
+}
+
+function renderStageMeta(key) {
+  const text = docs[key].text;
+  const words = wordCount(text);
+  const button = $(`[data-stage-button="${key}"]`);
+  button.dataset.state = words >= DONE_WORDS ? "done" : words > 0 ? "started" : "empty";
+  $(`[data-words="${key}"]`).textContent = `${words} word${words === 1 ? "" : "s"}`;
+  const count = $(`[data-count="${key}"]`);
+  count.textContent = `${text.length.toLocaleString()} / ${state.maxChars.toLocaleString()} characters`;
+  count.classList.toggle("over", text.length > state.maxChars);
+}
+
+function renderElapsed(key) {
+  const node = $(`[data-elapsed="${key}"]`);
+  node.textContent = clockText(elapsed[key]);
+  node.classList.toggle("over", elapsed[key] > state.stages[key].budget);
+}
+
+for (const key of stageKeys) {
+  const textarea = $(`[data-stage-text="${key}"]`);
+  const doc = new VersionedDocument({
+    url: state.saveUrl.replace("__stage__", key),
+    storageKey: `chalktalk:attempt:${state.attemptId}:${key}`,
+    version: state.stages[key].version,
+    serverText: textarea.value,
+    onEvent: (event, detail) => onDocEvent(key, event, detail),
+  });
+  docs[key] = doc;
+  textarea.addEventListener("input", () => {
+    lastError = null;
+    doc.edit(textarea.value);
+    renderStageMeta(key);
+  });
+}
+
+function onDocEvent(key, event, detail = {}) {
+  const doc = docs[key];
+  doc.offlineRetryAt = event === "offline" ? Date.now() + detail.retryInMs : null;
+  if (event === "saved") lastError = null;
+  if (event === "error") lastError = detail.message;
+  if (event === "conflict") {
+    doc.conflict = detail;
+    $(`[data-conflict="${key}"]`).classList.add("is-visible");
+  }
+  if (event === "locked") {
+    lastError = "This attempt was already submitted — opening the results.";
+    window.location.assign(`/attempts/${state.attemptId}/results/`);
+  }
+  renderSaveState();
+}
+
+for (const key of stageKeys) {
+  const result = docs[key].restoreLocal();
+  if (result !== "none") $(`[data-stage-text="${key}"]`).value = docs[key].text;
+  renderStageMeta(key);
+  renderElapsed(key);
+}
+
+$$("[data-conflict-keep]").forEach((button) =>
+  button.addEventListener("click", () => {
+    const key = button.dataset.conflictKeep;
+    docs[key].keepLocal(docs[key].conflict.version);
+    $(`[data-conflict="${key}"]`).classList.remove("is-visible");
+  }),
+);
+$$("[data-conflict-take]").forEach((button) =>
+  button.addEventListener("click", () => {
+    const key = button.dataset.conflictTake;
+    const { serverText, version } = docs[key].conflict;
+    docs[key].takeServer(serverText, version);
+    $(`[data-stage-text="${key}"]`).value = serverText;
+    $(`[data-conflict="${key}"]`).classList.remove("is-visible");
+    renderStageMeta(key);
+  }),
+);
+
+window.addEventListener("online", () => Object.values(docs).forEach((d) => d.retryNow()));
+window.addEventListener("beforeunload", (event) => {
+  flushTime();
+  if (Object.values(docs).some((d) => d.dirty)) event.preventDefault();
+});
+
+// --- stages ------------------------------------------------------------------------
+
+function showStage(key, { focus = true } = {}) {
+  if (!stageKeys.includes(key)) return;
+  if (key !== current) flushTime();
+  current = key;
+  for (const k of stageKeys) {
+    $(`[data-stage-panel="${k}"]`).classList.toggle("is-current", k === key);
+    const button = $(`[data-stage-button="${k}"]`);
+    if (k === key) button.setAttribute("aria-current", "step");
+    else button.removeAttribute("aria-current");
+  }
+  const url = new URL(window.location.href);
+  url.searchParams.set("stage", key);
+  history.replaceState(null, "", url);
+  if (focus) $(`[data-stage-text="${key}"]`).focus({ preventScroll: true });
+  flushTime();
+}
+
+$$("[data-stage-button]").forEach((b) => b.addEventListener("click", () => showStage(b.dataset.stageButton)));
+$$("[data-go]").forEach((b) => b.addEventListener("click", () => showStage(stageKeys[Number(b.dataset.go)])));
+document.addEventListener("keydown", (event) => {
+  if (!event.altKey || !["ArrowRight", "ArrowLeft"].includes(event.key)) return;
+  const index = stageKeys.indexOf(current) + (event.key === "ArrowRight" ? 1 : -1);
+  if (index >= 0 && index < stageKeys.length) {
+    event.preventDefault();
+    showStage(stageKeys[index]);
+  }
+});
+
+// Write / Preview tabs (the preview HTML comes from the server, sanitised, via htmx).
+$$("[data-stage-panel]").forEach((panel) => {
+  const key = panel.dataset.stagePanel;
+  const editor = $(`#editor-${key}`);
+  const preview = $(`#preview-${key}`);
+  $$("[data-tab]", panel).forEach((tab) =>
+    tab.addEventListener("click", () => {
+      const showPreview = tab.dataset.tab === "preview";
+      editor.hidden = showPreview;
+      preview.hidden = !showPreview;
+      $$("[data-tab]", panel).forEach((t) => t.setAttribute("aria-selected", String(t === tab)));
+    }),
+  );
+});
+
+// --- time per stage -------------------------------------------------------------------
+
+function flushTime() {
+  for (const key of stageKeys) {
+    const seconds = unsentSeconds[key];
+    if (!seconds && key !== current) continue;
+    unsentSeconds[key] = 0;
+    fetch(state.timeUrl, {
+      method: "POST",
+      keepalive: true,
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+      body: JSON.stringify({ stage: key, seconds, current }),
+    }).catch(() => {
+      unsentSeconds[key] += seconds; // try again with the next flush
+    });
+  }
+}
+
+// --- clock --------------------------------------------------------------------------------
+
+const deadline = new Date(state.deadline).getTime();
+const totalSeconds = stageKeys.reduce((sum, k) => sum + state.stages[k].budget, 0);
+const clock = $("#clock");
+
+function tick() {
+  const left = (deadline - Date.now()) / 1000;
+  if (left >= 0) {
+    $("[data-clock-label]").textContent = "Time left";
+    $("[data-clock-value]").textContent = clockText(left);
+  } else {
+    $("[data-clock-label]").textContent = "Over time";
+    $("[data-clock-value]").textContent = `+${clockText(-left)}`;
+  }
+  $("[data-clock-bar]").style.width = `${Math.max(0, Math.min(100, (left / totalSeconds) * 100))}%`;
+  clock.classList.toggle("clock--low", left < 300 && left >= 0);
+  clock.classList.toggle("clock--over", left < 0);
+  if (document.visibilityState === "visible") {
+    elapsed[current] += 1;
+    unsentSeconds[current] += 1;
+    renderElapsed(current);
+  }
+  renderSaveState();
+}
+tick();
+setInterval(tick, 1000);
+setInterval(() => flushTime(), TIME_FLUSH_MS);
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "hidden") flushTime();
+});
+
+// --- submit ---------------------------------------------------------------------------------
+
+const dialog = $("#submit-dialog");
+const form = $("[data-submit-form]");
+const submitError = $("[data-submit-error]");
+
+$$("[data-open-submit]").forEach((b) =>
+  b.addEventListener("click", () => {
+    const summary = $("[data-submit-summary]");
+    summary.replaceChildren(
+      ...stageKeys.map((k) => {
+        const li = document.createElement("li");
+        const name = document.createElement("span");
+        name.textContent = $(`[data-stage-button="${k}"] .stage-nav__name`).textContent;
+        const words = document.createElement("span");
+        const count = wordCount(docs[k].text);
+        words.textContent = count ? `${count} words` : "empty — scores 0";
+        if (!count) words.style.color = "var(--poor)";
+        li.append(name, words);
+        return li;
+      }),
+    );
+    submitError.hidden = true;
+    dialog.showModal();
+  }),
+);
+$("[data-close-submit]").addEventListener("click", () => dialog.close());
+
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const button = $("[data-confirm-submit]");
+  button.disabled = true;
+  button.textContent = "Saving your last edits…";
+  flushTime();
+  const results = await Promise.all(Object.values(docs).map((d) => d.flush()));
+  if (results.every(Boolean)) {
+    Object.values(docs).forEach((d) => d.clearLocal());
+    form.submit();
+    return;
+  }
+  button.disabled = false;
+  button.textContent = "Submit and grade";
+  submitError.textContent =
+    lastError || "Some of your text is not saved yet (you seem to be offline). It is kept in this browser; try again in a moment.";
+  submitError.hidden = false;
+});
