@@ -52,8 +52,12 @@ test: setup services lint
 worker: setup
 	$(VENV)/bin/celery -A config worker --beat --loglevel=info
 
+BENCH_DB := postgres://chalktalk:chalktalk@127.0.0.1:5432/chalktalk_bench
+
 bench: setup services
-	$(TEST_ENV) $(PY) bench/run_all.py
+	@psql "postgres://chalktalk:chalktalk@127.0.0.1:5432/chalktalk" -tAc "SELECT 1 FROM pg_database WHERE datname = 'chalktalk_bench'" | grep -q 1 \
+		|| psql "postgres://chalktalk:chalktalk@127.0.0.1:5432/chalktalk" -qc "CREATE DATABASE chalktalk_bench"
+	$(TEST_ENV) DATABASE_URL=$(BENCH_DB) $(PY) bench/run_all.py
 
 clean:
 	rm -rf $(VENV) $(STAMPS) db.sqlite3 staticfiles

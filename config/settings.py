@@ -6,6 +6,7 @@ in-memory channel layer) so that `make run` works on a fresh machine.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -83,7 +84,13 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------
 DATABASE_URL = env_url("DATABASE_URL", {"postgres", "postgresql", "sqlite"})
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        # Under ASGI each request may run on a different thread: a pool bounds the connections
+        # per process instead of leaving one persistent connection per thread.
+        DATABASES["default"]["OPTIONS"] = {
+            "pool": {"min_size": 1, "max_size": env_int("DB_POOL_SIZE", 10), "timeout": 10}
+        }
 else:
     DATABASES = {
         "default": {
@@ -119,6 +126,15 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "chalktalk")
 CELERY_BEAT_SCHEDULE = {
     "requeue-stale-grades": {"task": "rubric.tasks.requeue_stale_grades", "schedule": 60.0},
 }
+
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions are read on every autosave: serve them from the cache, backed by the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 if REDIS_URL:
     CHANNEL_LAYERS = {
@@ -176,6 +192,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# Outside production static files come from the finders; there is no collected folder yet.
+warnings.filterwarnings("ignore", message="No directory at")
 
 # --- Product limits -------------------------------------------------------
 STAGE_TEXT_MAX_CHARS = 20_000

@@ -35,21 +35,28 @@ def attempt_start(*, user, question: Question, mode: str = Attempt.Mode.SOLO) ->
     return attempt
 
 
-def stage_text_save(*, attempt: Attempt, stage: str, text: str, version: int) -> SaveOutcome:
-    """Save `text` only if the client edited the latest version.
+def stage_text_save(*, attempt_id: int, user, stage: str, text: str, version: int) -> SaveOutcome:
+    """Save `text` only if the client edited the latest version of its own draft.
 
-    1. Refuse when the attempt is no longer a draft (re-read, not trusted from the caller).
-    2. `UPDATE ... WHERE version = v`: exactly one writer wins for each version.
-    3. On a lost race return the stored text and version so the client can reconcile.
+    1. One `UPDATE ... WHERE version = v AND attempt is the user's draft`: exactly one writer
+       wins for each version, and the common case costs a single query.
+    2. When nothing was updated, find out why: not the user's attempt (404), submitted
+       (AttemptLocked), or a newer version exists (return it so the client can reconcile).
     """
-    if not Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.DRAFT).exists():
-        raise AttemptLocked
-    updated = StageResponse.objects.filter(attempt=attempt, stage=stage, version=version).update(
-        text=text, version=version + 1, updated_at=timezone.now()
-    )
+    updated = StageResponse.objects.filter(
+        attempt_id=attempt_id,
+        attempt__user=user,
+        attempt__status=Attempt.Status.DRAFT,
+        stage=stage,
+        version=version,
+    ).update(text=text, version=version + 1, updated_at=timezone.now())
     if updated == 1:
         return SaveOutcome(saved=True, version=version + 1, text=text)
-    current = StageResponse.objects.only("text", "version").get(attempt=attempt, stage=stage)
+    current = StageResponse.objects.select_related("attempt").get(
+        attempt_id=attempt_id, attempt__user=user, stage=stage
+    )
+    if current.attempt.status != Attempt.Status.DRAFT:
+        raise AttemptLocked
     return SaveOutcome(saved=False, version=current.version, text=current.text)
 
 

@@ -68,6 +68,11 @@ def _get_attempt_for_user(request: HttpRequest, pk: int) -> Attempt:
     return get_object_or_404(Attempt.objects.select_related("question"), pk=pk, user=request.user)
 
 
+def _refuse(request: HttpRequest, pk: int, message: str, status: int) -> JsonResponse:
+    _get_attempt_for_user(request, pk)  # another user's attempt stays a 404
+    return _json_error(message, status)
+
+
 def _stage_or_404(stage: str) -> str:
     if stage not in STAGES:
         raise Http404("No such stage.")
@@ -167,12 +172,13 @@ def attempt_practice(request: HttpRequest, pk: int) -> HttpResponse:
 @json_login_required
 @require_POST
 def stage_save(request: HttpRequest, pk: int, stage: str) -> JsonResponse:
-    attempt = _get_attempt_for_user(request, pk)
+    # The hot path: ownership, draft status and version are checked by one UPDATE in the service;
+    # the refusals below check ownership first so that they reveal nothing about others' attempts.
     _stage_or_404(stage)
     try:
         data = _read_json(request)
     except ValueError as exc:
-        return _json_error(str(exc), 400)
+        return _refuse(request, pk, str(exc), 400)
     text, version = data.get("text"), data.get("version")
     if (
         not isinstance(text, str)
@@ -180,14 +186,21 @@ def stage_save(request: HttpRequest, pk: int, stage: str) -> JsonResponse:
         or isinstance(version, bool)
         or version < 0
     ):
-        return _json_error("Send {text: string, version: non-negative integer}.", 400)
+        return _refuse(request, pk, "Send {text: string, version: non-negative integer}.", 400)
     limit = settings.STAGE_TEXT_MAX_CHARS
     if len(text) > limit:
-        return _json_error(
-            f"This stage is limited to {limit:,} characters; yours has {len(text):,}.", 413
+        return _refuse(
+            request,
+            pk,
+            f"This stage is limited to {limit:,} characters; yours has {len(text):,}.",
+            413,
         )
     try:
-        outcome = stage_text_save(attempt=attempt, stage=stage, text=text, version=version)
+        outcome = stage_text_save(
+            attempt_id=pk, user=request.user, stage=stage, text=text, version=version
+        )
+    except StageResponse.DoesNotExist:
+        raise Http404("No such attempt.") from None
     except AttemptLocked:
         return _json_error(
             "This attempt was submitted and can no longer be edited.", 409, locked=True

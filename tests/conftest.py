@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from rubric.services import bank_sync
+from tests.factories import make_user
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/lib/chromium/chromium"
+
+
+# --- personas (healthchecks-style): owner, another candidate, an interviewer -------------
+
+
+@pytest.fixture
+def candidate(db):
+    return make_user("candidate")
+
+
+@pytest.fixture
+def other_candidate(db):
+    return make_user("other")
+
+
+@pytest.fixture
+def interviewer(db):
+    return make_user("interviewer")
+
+
+@pytest.fixture
+def bank(db):
+    rubric, _ = bank_sync()
+    return rubric
+
+
+@pytest.fixture
+def ad_question(bank):
+    from interviews.models import Question
+
+    return Question.objects.get(slug="ad-click-prediction")
+
+
+@pytest.fixture
+def candidate_client(client, candidate):
+    client.force_login(candidate)
+    return client
+
+
+# --- a real Celery worker against the test database and Redis -----------------------------
+
+
+def _database_url() -> str:
+    s = connection.settings_dict
+    return f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Start `celery worker` as a subprocess on the test database; stop it at the end.
+
+    Requires Redis (REDIS_URL) and PostgreSQL: a missing service fails the tests, never skips them.
+    """
+    from config.celery_app import app
+
+    assert os.environ.get("REDIS_URL"), "REDIS_URL must point at a running Redis for worker tests"
+    assert connection.vendor == "postgresql", "worker tests run on PostgreSQL (set DATABASE_URL)"
+    log_path = tmp_path_factory.mktemp("celery") / "worker.log"
+    env = {**os.environ, "DATABASE_URL": _database_url(), "GRADE_STALE_AFTER_SECONDS": "5"}
+    name = f"test-{uuid.uuid4().hex[:8]}@{socket.gethostname()}"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork", "--concurrency=2",
+             "--loglevel=INFO", "-n", name, "--without-gossip", "--without-mingle"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    deadline = time.monotonic() + 40
+    while time.monotonic() < deadline:
+        assert process.poll() is None, (
+            f"celery worker exited early:\n{log_path.read_text()[-3000:]}"
+        )
+        if app.control.ping(destination=[name], timeout=0.5):
+            break
+    else:
+        process.terminate()
+        pytest.fail(
+            f"celery worker did not answer a ping within 40 s:\n{log_path.read_text()[-3000:]}"
+        )
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+# --- Playwright on Debian's Chromium --------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: run scripts/services.sh"
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"],
+    }  # fmt: skip

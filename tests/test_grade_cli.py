@@ -1,0 +1,73 @@
+"""`python manage.py grade FILE`: one JSON line per answer, error lines for bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.answers import STRONG_AD_ANSWER
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_grade(input_text: str) -> subprocess.CompletedProcess:
+    # No DATABASE_URL: the CLI must not need a database.
+    env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp"}
+    return subprocess.run(
+        [sys.executable, "manage.py", "grade", "-"],
+        input=input_text, capture_output=True, text=True, cwd=ROOT, env=env, timeout=60,
+    )  # fmt: skip
+
+
+def test_it_grades_each_line_and_reports_errors_without_stopping():
+    lines = [
+        json.dumps(
+            {
+                "id": "a1",
+                "question": "ad-click-prediction",
+                "stages": STRONG_AD_ANSWER,
+                "whiteboard": None,
+                "extra": 1,
+            }
+        ),
+        "this is not json",
+        json.dumps({"id": "a3", "question": "no-such-question", "stages": {}}),
+        json.dumps({"id": "a4", "question": "fraud-detection", "stages": {"goals": 42}}),
+        json.dumps({"id": "a5", "question": "video-recommendation", "stages": {}}),
+    ]
+    result = run_grade("\n".join(lines) + "\n")
+    assert result.returncode != 0, "a failed line makes the exit status non-zero"
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["a1", None, "a3", "a4", "a5"]
+
+    graded = out[0]
+    assert graded["question"] == "ad-click-prediction"
+    assert 0 <= graded["score"] <= 100 and graded["score"] > 50
+    assert len(graded["rubric_version"]) == 16
+    assert set(graded["stages"]) == {
+        "goals",
+        "data",
+        "features",
+        "model",
+        "serving",
+        "online",
+        "scale",
+    }
+    criterion = graded["stages"]["goals"]["criteria"][0]
+    assert {"id", "title", "level", "max_level", "evidence", "missing"} <= set(criterion)
+
+    assert "not valid JSON" in out[1]["error"]
+    assert "unknown question 'no-such-question'" in out[2]["error"]
+    assert "stage 'goals' must be text" in out[3]["error"]
+    assert out[4]["score"] == 0
+
+
+def test_it_exits_zero_when_every_line_grades():
+    line = json.dumps(
+        {"id": "x", "question": "fraud-detection", "stages": {"goals": "Keep fraud low."}}
+    )
+    result = run_grade(line + "\n")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["id"] == "x"
