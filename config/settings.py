@@ -182,7 +182,12 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Only what the browser needs: the island's sources and node_modules under static/whiteboard stay out.
+STATICFILES_DIRS = [
+    ("css", BASE_DIR / "static" / "css"),
+    ("js", BASE_DIR / "static" / "js"),
+    ("whiteboard/build", BASE_DIR / "static" / "whiteboard" / "build"),
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -196,6 +201,8 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 warnings.filterwarnings("ignore", message="No directory at")
 
 # --- Product limits -------------------------------------------------------
+# Whiteboard scenes may be up to 5 MB (checked with a clear error in the view).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 STAGE_TEXT_MAX_CHARS = 20_000
 # A time report larger than this is a sleeping laptop or a forged request.
 STAGE_TIME_MAX_DELTA_SECONDS = 120

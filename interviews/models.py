@@ -118,3 +118,39 @@ class StageResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt_id}:{self.stage} v{self.version}"
+
+
+class Whiteboard(models.Model):
+    """The attempt's one board: the latest Excalidraw scene, versioned like the stage texts."""
+
+    attempt = models.OneToOneField(Attempt, on_delete=models.CASCADE, related_name="whiteboard")
+    scene = models.JSONField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=0)
+    element_count = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Element versions as of the last snapshot, so the next snapshot stores only what changed.
+    snapshot_versions = models.JSONField(default=dict, blank=True)
+    snapshot_at = models.DateTimeField(null=True, blank=True)
+    snapshot_stage = models.CharField(max_length=12, blank=True)
+    snapshot_count = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"board of attempt {self.attempt_id} v{self.version}"
+
+
+class WhiteboardSnapshot(models.Model):
+    """A point in the board's history for replay: a full keyframe or the elements changed since."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="board_snapshots")
+    taken_at = models.DateTimeField(default=timezone.now)
+    stage = models.CharField(max_length=12, choices=STAGE_CHOICES)
+    is_keyframe = models.BooleanField(default=False)
+    elements = models.JSONField(default=list)
+    removed_ids = models.JSONField(default=list)
+    size_bytes = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["attempt", "taken_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"snapshot {self.pk} of attempt {self.attempt_id}"

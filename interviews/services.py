@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from interviews.models import Attempt, Question, StageResponse
+from interviews.models import Attempt, Question, StageResponse, Whiteboard
 from rubric.stages import STAGES
 
 
@@ -32,6 +32,7 @@ def attempt_start(*, user, question: Question, mode: str = Attempt.Mode.SOLO) ->
         StageResponse.objects.bulk_create(
             StageResponse(attempt=attempt, stage=stage) for stage in STAGES
         )
+        Whiteboard.objects.create(attempt=attempt)
     return attempt
 
 
@@ -72,8 +73,11 @@ def stage_time_record(
             seconds_spent=F("seconds_spent") + seconds
         )
     if current_stage and current_stage != attempt.current_stage:
+        from interviews.whiteboards import whiteboard_snapshot
+
         attempt.current_stage = current_stage
         attempt.save(update_fields=["current_stage"])
+        whiteboard_snapshot(attempt_id=attempt.pk, force=True)  # history marks every stage change
 
 
 def attempt_submit(*, attempt: Attempt):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("attempts/<int:pk>/", views.attempt_practice, name="attempt_practice"),
     path("attempts/<int:pk>/stages/<str:stage>/", views.stage_save, name="stage_save"),
     path("attempts/<int:pk>/time/", views.stage_time, name="stage_time"),
+    path("attempts/<int:pk>/whiteboard/", views.whiteboard_save_view, name="whiteboard_save"),
     path("attempts/<int:pk>/submit/", views.attempt_submit_view, name="attempt_submit"),
     path("attempts/<int:pk>/results/", views.attempt_results, name="attempt_results"),
     path("attempts/<int:pk>/results/retry/", views.grade_retry_view, name="grade_retry"),

@@ -16,7 +16,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
 from interviews.markdown import render_markdown
-from interviews.models import Attempt, Question, StageResponse
+from interviews.models import Attempt, Question, StageResponse, Whiteboard
 from interviews.services import (
     AttemptLocked,
     attempt_start,
@@ -24,9 +24,11 @@ from interviews.services import (
     stage_text_save,
     stage_time_record,
 )
+from interviews.whiteboards import whiteboard_save
 from rubric.models import CriterionResult, Grade
+from rubric.scene import MAX_SCENE_BYTES, clean_scene
 from rubric.services import grade_retry
-from rubric.stages import GRADED_STAGES, STAGE_LABELS, STAGES
+from rubric.stages import DIAGRAM, GRADED_STAGES, STAGE_LABELS, STAGES
 
 MAX_JSON_BODY = 256 * 1024  # 20,000 characters of text can take up to 4 bytes each, plus escaping
 
@@ -51,8 +53,8 @@ def json_login_required(view):
     return wrapper
 
 
-def _read_json(request: HttpRequest) -> dict:
-    if len(request.body) > MAX_JSON_BODY:
+def _read_json(request: HttpRequest, limit: int = MAX_JSON_BODY) -> dict:
+    if len(request.body) > limit:
         raise ValueError("The request is too large.")
     try:
         data = json.loads(request.body or b"null")
@@ -149,6 +151,7 @@ def attempt_practice(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for i, key in enumerate(STAGES)
     ]
+    board = Whiteboard.objects.get_or_create(attempt=attempt)[0]
     client_state = {
         "attemptId": attempt.pk,
         "deadline": attempt.deadline.isoformat(),
@@ -165,7 +168,13 @@ def attempt_practice(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "interviews/practice.html",
-        {"attempt": attempt, "question": question, "stages": stages, "client_state": client_state},
+        {
+            "attempt": attempt,
+            "question": question,
+            "stages": stages,
+            "client_state": client_state,
+            "board": board,
+        },
     )
 
 
@@ -211,6 +220,38 @@ def stage_save(request: HttpRequest, pk: int, stage: str) -> JsonResponse:
             409,
             text=outcome.text,
             version=outcome.version,
+        )
+    return JsonResponse({"version": outcome.version})
+
+
+@json_login_required
+@require_POST
+def whiteboard_save_view(request: HttpRequest, pk: int) -> JsonResponse:
+    if len(request.body) > MAX_SCENE_BYTES:
+        return _refuse(
+            request, pk, f"The board is limited to {MAX_SCENE_BYTES // 1024 // 1024} MB.", 413
+        )
+    try:
+        data = _read_json(request, limit=MAX_SCENE_BYTES)
+        version = data.get("version")
+        if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+            raise ValueError("Send {scene: object, version: non-negative integer}.")
+        scene = clean_scene(data.get("scene"))
+        if scene is None:
+            raise ValueError("Send {scene: object, version: non-negative integer}.")
+    except ValueError as exc:  # includes SceneError
+        return _refuse(request, pk, str(exc), 400)
+    try:
+        outcome = whiteboard_save(attempt_id=pk, user=request.user, scene=scene, version=version)
+    except Whiteboard.DoesNotExist:
+        raise Http404("No such attempt.") from None
+    except AttemptLocked:
+        return _json_error(
+            "This attempt was submitted and can no longer be edited.", 409, locked=True
+        )
+    if not outcome.saved:
+        return _json_error(
+            "A newer board was saved elsewhere.", 409, scene=outcome.scene, version=outcome.version
         )
     return JsonResponse({"version": outcome.version})
 
@@ -279,7 +320,7 @@ def _results_context(attempt: Attempt, grade: Grade) -> dict:
     results = list(CriterionResult.objects.filter(grade=grade))
     responses = {r.stage: r for r in StageResponse.objects.filter(attempt=attempt)}
     sections = []
-    for stage in GRADED_STAGES:
+    for stage in (*GRADED_STAGES, DIAGRAM):
         rows = [r for r in results if r.stage == stage]
         if not rows:
             continue
@@ -299,7 +340,16 @@ def _results_context(attempt: Attempt, grade: Grade) -> dict:
     tips = [
         r for r in sorted(results, key=lambda r: (r.level, -r.weight)) if r.level < r.max_level
     ][:3]
-    return {"sections": sections, "study_next": tips}
+    board = Whiteboard.objects.filter(attempt=attempt).first()
+    components = grade.diagram.get("components", [])
+    return {
+        "sections": sections,
+        "study_next": tips,
+        "board": board,
+        "recognised": [c for c in components if c["kind"]],
+        "unrecognised": [c for c in components if not c["kind"]],
+        "connections": grade.diagram.get("edges", []),
+    }
 
 
 @login_required

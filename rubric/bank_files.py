@@ -15,7 +15,11 @@ MAX_FILE_BYTES = 512 * 1024
 
 def read_bank_files(directory: Path = BANK_DIR) -> dict[str, Any]:
     """Return `{relative file name: parsed YAML}` for base.yaml and questions/*.yaml."""
-    paths = [directory / "base.yaml", *sorted((directory / "questions").glob("*.yaml"))]
+    paths = [
+        directory / "components.yaml",
+        directory / "base.yaml",
+        *sorted((directory / "questions").glob("*.yaml")),
+    ]
     raw: dict[str, Any] = {}
     for path in paths:
         name = path.relative_to(directory).as_posix()

@@ -15,8 +15,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from rubric.schema import MAX_LEVEL, Criterion
-from rubric.stages import GRADED_STAGES, STAGES
+from rubric.diagram import Graph, Vocabulary, find_loop, find_path, find_shared, scene_graph
+from rubric.scene import clean_scene
+from rubric.schema import MAX_LEVEL, Criterion, DiagramCheck
+from rubric.stages import DIAGRAM, GRADED_STAGES, STAGES
 from rubric.text import Segment, segments
 
 MAX_QUOTES = 3
@@ -73,7 +75,7 @@ class Answer:
             if value is not None and not isinstance(value, str):
                 raise ValueError(f"stage {key!r} must be text")
             cleaned[key] = value or ""
-        return cls(stages=cleaned, whiteboard=data.get("whiteboard"))
+        return cls(stages=cleaned, whiteboard=clean_scene(data.get("whiteboard")))
 
 
 @dataclass
@@ -113,6 +115,7 @@ class GradeResult:
     band: str
     stage_scores: dict[str, int]
     criteria: list[CriterionResult] = field(default_factory=list)
+    graph: dict[str, Any] = field(default_factory=lambda: {"components": [], "edges": []})
 
     def to_dict(self) -> dict[str, Any]:
         stages: dict[str, Any] = {}
@@ -120,7 +123,12 @@ class GradeResult:
             rows = [c.to_dict() for c in self.criteria if c.stage == stage]
             if rows:
                 stages[stage] = {"score": self.stage_scores[stage], "criteria": rows}
-        return {"score": self.score, "band": self.band, "stages": stages}
+        diagram = {
+            "score": self.stage_scores.get(DIAGRAM, 0),
+            "criteria": [c.to_dict() for c in self.criteria if c.stage == DIAGRAM],
+            **self.graph,
+        }
+        return {"score": self.score, "band": self.band, "stages": stages, "diagram": diagram}
 
 
 def hire_band(score: int) -> str:
@@ -306,6 +314,58 @@ def _grade_tradeoff(criterion: Criterion, sentences: Sequence[_Sentence]) -> Cri
     )
 
 
+def _describe(graph: Graph, node_ids: Sequence[str]) -> str:
+    """Evidence that names the diagram's own elements: `“Label” (id) → “Label” (id)`."""
+    return " → ".join(f"“{graph.nodes[i].label}” ({i})" for i in node_ids)
+
+
+def _check_walk(graph: Graph, check: DiagramCheck) -> list[str] | None:
+    if check.component:
+        found = graph.of_kind(check.component)
+        return [found[0].id] if found else None
+    if check.path:
+        return find_path(graph, check.path)
+    if check.loop:
+        return find_loop(graph, check.loop)
+    return find_shared(graph, check.hub, check.hub_users) if check.hub else None
+
+
+def _grade_diagram(criterion: Criterion, graph: Graph) -> CriterionResult:
+    evidence: list[str] = []
+    absent: list[str] = []
+    for check in criterion.checks:
+        walk = _check_walk(graph, check)
+        if walk:
+            evidence.append(f"{check.name}: {_describe(graph, walk)}")
+        else:
+            absent.append(check.name)
+    met, need = len(evidence), criterion.min_concepts
+    if not met:
+        level = 0
+    elif met < need:
+        level = 1
+    elif met < len(criterion.checks):
+        level = 2
+    else:
+        level = MAX_LEVEL
+    missing = (
+        "" if level == MAX_LEVEL else f"Not on the board: {'; '.join(absent)}. {criterion.missing}"
+    )
+    return CriterionResult(
+        id=criterion.id,
+        stage=criterion.stage,
+        title=criterion.title,
+        kind=criterion.kind,
+        weight=criterion.weight,
+        level=level,
+        evidence=evidence,
+        evidence_stages=[DIAGRAM] * len(evidence),
+        missing=missing.strip(),
+        tip=criterion.tip if level < MAX_LEVEL else "",
+        competencies=list(criterion.competencies),
+    )
+
+
 _GRADERS = {
     "concept": _grade_concept,
     "quantitative": _grade_quantitative,
@@ -339,17 +399,32 @@ def _weighted_score(results: Sequence[CriterionResult]) -> int:
     return round(100 * sum(r.weight * r.level / r.max_level for r in results) / total)
 
 
-def grade(criteria: Sequence[Criterion], answer: Answer) -> GradeResult:
-    """Grade `answer` against `criteria`. Same input, same output."""
+def grade(
+    criteria: Sequence[Criterion], answer: Answer, vocabulary: Vocabulary | None = None
+) -> GradeResult:
+    """Grade `answer` against `criteria`, reading the whiteboard with `vocabulary`.
+
+    Same input, same output.
+    """
+    vocabulary = vocabulary or Vocabulary()
     sentences = _read_answer(answer)
+    graph = scene_graph(answer.whiteboard, vocabulary)
     results: list[CriterionResult] = []
     for criterion in criteria:
+        if criterion.kind == "diagram":
+            results.append(_grade_diagram(criterion, graph))
+            continue
         in_scope = [s for s in sentences if s.segment.stage in criterion.scope]
         results.append(_GRADERS[criterion.kind](criterion, in_scope))
     stage_scores = {
-        stage: _weighted_score([r for r in results if r.stage == stage]) for stage in GRADED_STAGES
+        stage: _weighted_score([r for r in results if r.stage == stage])
+        for stage in (*GRADED_STAGES, DIAGRAM)
     }
     score = _weighted_score(results)
     return GradeResult(
-        score=score, band=hire_band(score), stage_scores=stage_scores, criteria=results
+        score=score,
+        band=hire_band(score),
+        stage_scores=stage_scores,
+        criteria=results,
+        graph=graph.to_dict(vocabulary),
     )

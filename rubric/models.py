@@ -4,7 +4,7 @@ from django.db import models
 from django.utils import timezone
 
 from interviews.models import Attempt
-from rubric.stages import GRADED_STAGES, STAGE_LABELS
+from rubric.stages import DIAGRAM, GRADED_STAGES, STAGE_LABELS
 
 
 class Rubric(models.Model):
@@ -30,7 +30,9 @@ class Criterion(models.Model):
         max_length=80, blank=True, help_text="Empty for base criteria."
     )
     key = models.CharField(max_length=80)
-    stage = models.CharField(max_length=12, choices=[(s, STAGE_LABELS[s]) for s in GRADED_STAGES])
+    stage = models.CharField(
+        max_length=12, choices=[(s, STAGE_LABELS[s]) for s in (*GRADED_STAGES, DIAGRAM)]
+    )
     title = models.CharField(max_length=160)
     kind = models.CharField(max_length=20)
     weight = models.PositiveSmallIntegerField()
@@ -61,6 +63,8 @@ class Grade(models.Model):
     score = models.PositiveSmallIntegerField(null=True, blank=True)
     band = models.CharField(max_length=20, blank=True)
     stage_scores = models.JSONField(default=dict, blank=True)
+    # The board as the grader read it: recognised components and connections.
+    diagram = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     runs = models.PositiveSmallIntegerField(default=0)
     queued_at = models.DateTimeField(default=timezone.now)

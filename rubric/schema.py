@@ -13,13 +13,15 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from rubric.stages import COMPETENCIES, DEFAULT_BUDGET_MINUTES, GRADED_STAGES, STAGES
+from rubric.diagram import ComponentKind, Vocabulary
+from rubric.stages import COMPETENCIES, DEFAULT_BUDGET_MINUTES, DIAGRAM, GRADED_STAGES, STAGES
 from rubric.text import MAX_NGRAM, tokens
 
-KINDS = ("concept", "quantitative", "tradeoff")
+KINDS = ("concept", "quantitative", "tradeoff", "diagram")
 DIFFICULTIES = ("easy", "medium", "hard")
 MAX_LEVEL = 3
 BASE_FILE = "base.yaml"
+COMPONENTS_FILE = "components.yaml"
 
 
 class RubricError(ValueError):
@@ -37,6 +39,18 @@ class Concept:
 
 
 @dataclass(frozen=True)
+class DiagramCheck:
+    """One structural fact a strong diagram shows; exactly one of the shapes is set."""
+
+    name: str
+    component: str | None = None
+    path: tuple[str, ...] = ()
+    loop: tuple[str, ...] = ()
+    hub: str | None = None
+    hub_users: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Criterion:
     id: str
     stage: str
@@ -50,6 +64,7 @@ class Criterion:
     source: str
     min_concepts: int = 0
     concepts: tuple[Concept, ...] = ()
+    checks: tuple[DiagramCheck, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -82,6 +97,7 @@ class Bank:
     version: str
     base: tuple[Criterion, ...]
     questions: Mapping[str, QuestionSpec]
+    vocabulary: Vocabulary
     raw: Mapping[str, Any] = field(repr=False, compare=False)
 
     def criteria_for(self, slug: str | None) -> tuple[Criterion, ...]:
@@ -152,13 +168,50 @@ class _Reader:
         return {stage: self.texts(value, stage, f"{path}{key}.") for stage in STAGES}
 
 
-def _parse_criterion(reader: _Reader, data: Any, path: str, source: str) -> Criterion:
+def _parse_check(reader: _Reader, data: Any, path: str, kinds: set[str]) -> DiagramCheck:
+    data = reader.mapping(data, path)
+    name = reader.text(data, "name", f"{path}.", 120)
+    shapes = [key for key in ("component", "path", "loop", "shared") if key in data]
+    if len(shapes) != 1:
+        raise reader.fail(path, "give exactly one of component, path, loop or shared")
+
+    def kind_list(value: Any, where: str, minimum: int) -> tuple[str, ...]:
+        if not isinstance(value, list) or len(value) < minimum:
+            raise reader.fail(where, f"expected a list of at least {minimum} component kinds")
+        for i, kind in enumerate(value):
+            if kind not in kinds:
+                raise reader.fail(
+                    f"{where}[{i}]", f"{kind!r} is not a component kind in {COMPONENTS_FILE}"
+                )
+        return tuple(value)
+
+    shape = shapes[0]
+    if shape == "component":
+        return DiagramCheck(
+            name, component=kind_list([data["component"]], f"{path}.component", 1)[0]
+        )
+    if shape in ("path", "loop"):
+        return DiagramCheck(name, **{shape: kind_list(data[shape], f"{path}.{shape}", 2)})
+    shared = reader.mapping(data["shared"], f"{path}.shared")
+    hub = kind_list([shared.get("hub")], f"{path}.shared.hub", 1)[0]
+    return DiagramCheck(
+        name, hub=hub, hub_users=kind_list(shared.get("by"), f"{path}.shared.by", 2)
+    )
+
+
+def _parse_criterion(
+    reader: _Reader, data: Any, path: str, source: str, kinds: set[str]
+) -> Criterion:
     data = reader.mapping(data, path)
     path += "."
     kind = reader.choice(data, "kind", path, KINDS)
-    stage = reader.choice(data, "stage", path, GRADED_STAGES)
-    scope_raw = data.get("scope", [stage])
-    if scope_raw == "all":
+    stage = reader.choice(data, "stage", path, (*GRADED_STAGES, DIAGRAM))
+    if (kind == "diagram") != (stage == DIAGRAM):
+        raise reader.fail(f"{path}stage", "diagram criteria, and only they, have stage: diagram")
+    scope_raw = data.get("scope", [stage] if stage in STAGES else "all")
+    if kind == "diagram":
+        scope = ()
+    elif scope_raw == "all":
         scope = STAGES
     elif isinstance(scope_raw, list) and scope_raw and all(s in STAGES for s in scope_raw):
         scope = tuple(scope_raw)
@@ -175,8 +228,18 @@ def _parse_criterion(reader: _Reader, data: Any, path: str, source: str) -> Crit
                 f"{path}competencies[{i}]", f"{name!r} is not one of {', '.join(COMPETENCIES)}"
             )
     concepts: tuple[Concept, ...] = ()
+    checks: tuple[DiagramCheck, ...] = ()
     min_concepts = 0
-    if kind == "concept":
+    if kind == "diagram":
+        raw_checks = data.get("checks")
+        if not isinstance(raw_checks, list) or not 1 <= len(raw_checks) <= 8:
+            raise reader.fail(f"{path}checks", "a diagram criterion needs 1 to 8 checks")
+        checks = tuple(
+            _parse_check(reader, item, f"{path}checks[{i}]", kinds)
+            for i, item in enumerate(raw_checks)
+        )
+        min_concepts = reader.integer(data, "min_checks", path, 1, len(checks))
+    elif kind == "concept":
         raw_concepts = data.get("concepts")
         if not isinstance(raw_concepts, list) or not 1 <= len(raw_concepts) <= 12:
             raise reader.fail(f"{path}concepts", "a concept criterion needs 1 to 12 concept groups")
@@ -185,7 +248,7 @@ def _parse_criterion(reader: _Reader, data: Any, path: str, source: str) -> Crit
             for i, item in enumerate(raw_concepts)
         )
         min_concepts = reader.integer(data, "min_concepts", path, 1, len(concepts))
-    elif "concepts" in data:
+    elif "concepts" in data or "checks" in data:
         raise reader.fail(
             f"{path}concepts", f"a {kind} criterion detects its evidence itself; remove concepts"
         )
@@ -202,6 +265,7 @@ def _parse_criterion(reader: _Reader, data: Any, path: str, source: str) -> Crit
         source=source,
         min_concepts=min_concepts,
         concepts=concepts,
+        checks=checks,
     )
 
 
@@ -217,14 +281,14 @@ def _parse_concept(reader: _Reader, data: Any, path: str) -> Concept:
 
 
 def _parse_criteria(
-    reader: _Reader, data: Mapping[str, Any], source: str, seen: set[str]
+    reader: _Reader, data: Mapping[str, Any], source: str, seen: set[str], kinds: set[str]
 ) -> tuple[Criterion, ...]:
     raw = data.get("criteria")
     if not isinstance(raw, list) or not raw:
         raise reader.fail("criteria", "expected a non-empty list of criteria")
     parsed = []
     for i, item in enumerate(raw):
-        criterion = _parse_criterion(reader, item, f"criteria[{i}]", source)
+        criterion = _parse_criterion(reader, item, f"criteria[{i}]", source, kinds)
         if criterion.id in seen:
             raise reader.fail(f"criteria[{i}].id", f"duplicate id {criterion.id!r}")
         seen.add(criterion.id)
@@ -232,7 +296,7 @@ def _parse_criteria(
     return tuple(parsed)
 
 
-def _parse_question(file: str, data: Any, base_ids: set[str]) -> QuestionSpec:
+def _parse_question(file: str, data: Any, base_ids: set[str], kinds: set[str]) -> QuestionSpec:
     reader = _Reader(file)
     data = reader.mapping(data, "(top level)")
     slug = reader.text(data, "slug", "", 60)
@@ -263,30 +327,49 @@ def _parse_question(file: str, data: Any, base_ids: set[str]) -> QuestionSpec:
         guiding_questions=reader.per_stage(data, "guiding_questions", ""),
         hints=reader.per_stage(data, "hints", ""),
         strong_answer=reader.text(data, "strong_answer", "", 8000),
-        criteria=_parse_criteria(reader, data, slug, set(base_ids)),
+        criteria=_parse_criteria(reader, data, slug, set(base_ids), kinds),
     )
+
+
+def _parse_vocabulary(data: Any) -> Vocabulary:
+    reader = _Reader(COMPONENTS_FILE)
+    items = reader.mapping(data, "(top level)").get("components")
+    if not isinstance(items, list) or not items:
+        raise reader.fail("components", "expected a non-empty list")
+    kinds = []
+    for i, item in enumerate(items):
+        item = reader.mapping(item, f"components[{i}]")
+        path = f"components[{i}]."
+        kinds.append(ComponentKind(reader.text(item, "kind", path, 40), reader.text(item, "label", path, 60),
+                                   reader.texts(item, "terms", path)))  # fmt: skip
+    return Vocabulary.build(kinds)
 
 
 def parse_bank(raw: Mapping[str, Any]) -> Bank:
     """Validate `{relative file name: parsed YAML}` into a `Bank`.
 
-    `base.yaml` holds the shared criteria; `questions/<slug>.yaml` one question each.
+    `components.yaml` names the whiteboard's component kinds, `base.yaml` holds the shared
+    criteria, and `questions/<slug>.yaml` one question each.
     """
-    if BASE_FILE not in raw:
-        raise RubricError(f"{BASE_FILE}: missing: the base rubric file is required")
+    for required in (COMPONENTS_FILE, BASE_FILE):
+        if required not in raw:
+            raise RubricError(f"{required}: missing: this rubric file is required")
+    vocabulary = _parse_vocabulary(raw[COMPONENTS_FILE])
+    kinds = {k.kind for k in vocabulary.kinds}
     base_reader = _Reader(BASE_FILE)
-    base = _parse_criteria(
-        base_reader, base_reader.mapping(raw[BASE_FILE], "(top level)"), "base", set()
-    )
+    base_data = base_reader.mapping(raw[BASE_FILE], "(top level)")
+    base = _parse_criteria(base_reader, base_data, "base", set(), kinds)
     base_ids = {c.id for c in base}
     questions: dict[str, QuestionSpec] = {}
     for file in sorted(raw):
-        if file == BASE_FILE:
+        if file in (BASE_FILE, COMPONENTS_FILE):
             continue
         if not file.startswith("questions/"):
             raise RubricError(
-                f"{file}: unexpected file: rubric files are base.yaml and questions/<slug>.yaml"
+                f"{file}: unexpected file: expected base.yaml, components.yaml or questions/<slug>.yaml"
             )
-        spec = _parse_question(file, raw[file], base_ids)
+        spec = _parse_question(file, raw[file], base_ids, kinds)
         questions[spec.slug] = spec
-    return Bank(version=content_version(raw), base=base, questions=questions, raw=raw)
+    return Bank(
+        version=content_version(raw), base=base, questions=questions, vocabulary=vocabulary, raw=raw
+    )

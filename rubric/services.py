@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from interviews.models import Attempt, Question
+from interviews.models import Attempt, Question, Whiteboard
 from rubric import engine
 from rubric.bank_files import load_bank
 from rubric.models import Criterion, CriterionResult, Grade, Rubric
@@ -143,14 +143,17 @@ def grade_run(*, grade_id: int) -> Grade | None:
     grade = Grade.objects.select_related("attempt__question", "rubric").get(pk=grade_id)
     attempt = grade.attempt
     texts = dict(attempt.responses.values_list("stage", "text"))
-    answer = engine.Answer(stages={stage: texts.get(stage, "") for stage in STAGES})
+    board = Whiteboard.objects.filter(attempt=attempt).values_list("scene", flat=True).first()
+    answer = engine.Answer(
+        stages={stage: texts.get(stage, "") for stage in STAGES}, whiteboard=board
+    )
     bank = _bank_for_version(grade.rubric.version)
     slug = (
         attempt.question.slug
         if attempt.question.in_bank and attempt.question.slug in bank.questions
         else None
     )
-    result = engine.grade(bank.criteria_for(slug), answer)
+    result = engine.grade(bank.criteria_for(slug), answer, bank.vocabulary)
     grade_record(grade=grade, result=result)
     return grade
 
@@ -181,10 +184,19 @@ def grade_record(*, grade: Grade, result: engine.GradeResult) -> None:
         grade.score = result.score
         grade.band = result.band
         grade.stage_scores = result.stage_scores
+        grade.diagram = result.graph
         grade.error = ""
         grade.finished_at = timezone.now()
         grade.save(
-            update_fields=["status", "score", "band", "stage_scores", "error", "finished_at"]
+            update_fields=[
+                "status",
+                "score",
+                "band",
+                "stage_scores",
+                "diagram",
+                "error",
+                "finished_at",
+            ]
         )
 
 

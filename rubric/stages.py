@@ -6,6 +6,8 @@ STAGES: tuple[str, ...] = ("goals", "data", "features", "model", "serving", "onl
 # Cross-cutting criteria (scalability, trade-offs) are graded over every stage.
 CROSS_CUTTING = "scale"
 GRADED_STAGES: tuple[str, ...] = (*STAGES, CROSS_CUTTING)
+# Diagram criteria read the whiteboard; they are reported beside the stages.
+DIAGRAM = "diagram"
 
 STAGE_LABELS: dict[str, str] = {
     "goals": "Clarify goals & scope",
@@ -15,6 +17,7 @@ STAGE_LABELS: dict[str, str] = {
     "serving": "Prediction service & deployment",
     "online": "Online testing & evaluation",
     "scale": "Scalability & trade-offs",
+    "diagram": "System diagram",
 }
 
 DEFAULT_BUDGET_MINUTES: dict[str, int] = {

@@ -14,6 +14,7 @@ ATTEMPT_URLS = [
     ("get", "attempt_practice", ()),
     ("post", "stage_save", ("goals",)),
     ("post", "stage_time", ()),
+    ("post", "whiteboard_save", ()),
     ("post", "attempt_submit", ()),
     ("get", "attempt_results", ()),
     ("post", "grade_retry", ()),

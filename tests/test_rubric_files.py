@@ -83,7 +83,8 @@ def test_a_slug_must_match_its_file_name():
 
 def test_malformed_yaml_names_the_file_and_line(tmp_path):
     (tmp_path / "questions").mkdir()
-    (tmp_path / "base.yaml").write_text((BANK_DIR / "base.yaml").read_text())
+    for name in ("base.yaml", "components.yaml"):
+        (tmp_path / name).write_text((BANK_DIR / name).read_text())
     (tmp_path / "questions" / "broken.yaml").write_text("slug: broken\ntitle: [unclosed\n")
     with pytest.raises(RubricError, match=r"^questions/broken.yaml: line \d+: not valid YAML"):
         load_bank(tmp_path)

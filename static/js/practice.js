@@ -239,6 +239,18 @@ document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "hidden") flushTime();
 });
 
+// --- whiteboard state -------------------------------------------------------------------------
+
+const boardMount = $("#whiteboard");
+const boardState = $("[data-board-state]");
+const BOARD_LABELS = { saving: "Saving board…", saved: "Board saved", offline: "Offline — board will retry", error: "Board not saved" };
+boardMount?.addEventListener("whiteboard:state", (event) => {
+  const { state: boardStatus, message } = event.detail;
+  boardState.dataset.saveState = boardStatus;
+  boardState.textContent = message || BOARD_LABELS[boardStatus] || boardStatus;
+  if (boardStatus === "error" && message) lastError = message;
+});
+
 // --- submit ---------------------------------------------------------------------------------
 
 const dialog = $("#submit-dialog");
@@ -273,7 +285,11 @@ form.addEventListener("submit", async (event) => {
   button.disabled = true;
   button.textContent = "Saving your last edits…";
   flushTime();
-  const results = await Promise.all(Object.values(docs).map((d) => d.flush()));
+  const board = window.chalktalkWhiteboard;
+  const results = await Promise.all([
+    ...Object.values(docs).map((d) => d.flush()),
+    board ? board.flush() : Promise.resolve(true),
+  ]);
   if (results.every(Boolean)) {
     Object.values(docs).forEach((d) => d.clearLocal());
     form.submit();

@@ -34,9 +34,9 @@ def grade_line(bank: Bank, line: str, number: int) -> dict[str, Any]:
         }
     try:
         answer = Answer.from_dict(data)
-    except ValueError as exc:
+    except ValueError as exc:  # includes SceneError for a bad whiteboard
         return {"id": answer_id, "error": f"line {number}: {exc}"}
-    result = grade(bank.criteria_for(slug), answer).to_dict()
+    result = grade(bank.criteria_for(slug), answer, bank.vocabulary).to_dict()
     return {"id": answer_id, "question": slug, "rubric_version": bank.version, **result}
 
 
