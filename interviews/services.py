@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -34,6 +35,21 @@ def attempt_start(*, user, question: Question, mode: str = Attempt.Mode.SOLO) ->
         )
         Whiteboard.objects.create(attempt=attempt)
     return attempt
+
+
+def question_create_custom(*, owner, title: str, prompt: str) -> Question:
+    """A user's own practice question; graded by the base rubric, visible only to its owner."""
+    first_line = prompt.strip().splitlines()[0]
+    summary = first_line if len(first_line) <= 160 else first_line[:157].rsplit(" ", 1)[0] + "…"
+    return Question.objects.create(
+        slug=f"custom-{uuid.uuid4().hex[:12]}",
+        title=title,
+        summary=summary,
+        prompt=prompt,
+        tags=["custom"],
+        in_bank=False,
+        owner=owner,
+    )
 
 
 def stage_text_save(*, attempt_id: int, user, stage: str, text: str, version: int) -> SaveOutcome:

@@ -5,6 +5,7 @@ from interviews import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("questions/", views.question_list, name="question_list"),
+    path("questions/custom/", views.custom_question_create, name="custom_question_create"),
     path("questions/<slug:slug>/start/", views.attempt_create, name="attempt_create"),
     path("attempts/", views.attempt_list, name="attempt_list"),
     path("attempts/<int:pk>/", views.attempt_practice, name="attempt_practice"),

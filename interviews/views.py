@@ -15,12 +15,15 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
+from interviews.forms import CustomQuestionForm
+from interviews.highlight import highlight_spans
 from interviews.markdown import render_markdown
 from interviews.models import Attempt, Question, StageResponse, Whiteboard
 from interviews.services import (
     AttemptLocked,
     attempt_start,
     attempt_submit,
+    question_create_custom,
     stage_text_save,
     stage_time_record,
 )
@@ -94,6 +97,12 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def question_list(request: HttpRequest) -> HttpResponse:
+    return _render_question_list(request, CustomQuestionForm())
+
+
+def _render_question_list(
+    request: HttpRequest, custom_form: CustomQuestionForm, status: int = 200
+) -> HttpResponse:
     mine = Q(attempts__user=request.user)
     questions = (
         Question.objects.filter(is_active=True)
@@ -116,7 +125,19 @@ def question_list(request: HttpRequest) -> HttpResponse:
     }
     for question in questions:
         question.draft = drafts.get(question.pk)
-    return render(request, "interviews/question_list.html", {"questions": questions})
+    context = {"questions": questions, "custom_form": custom_form}
+    return render(request, "interviews/question_list.html", context, status=status)
+
+
+@login_required
+@require_POST
+def custom_question_create(request: HttpRequest) -> HttpResponse:
+    form = CustomQuestionForm(request.POST)
+    if not form.is_valid():
+        return _render_question_list(request, form, status=400)
+    question = question_create_custom(owner=request.user, **form.cleaned_data)
+    attempt = attempt_start(user=request.user, question=question)
+    return redirect("attempt_practice", pk=attempt.pk)
 
 
 @login_required
@@ -325,6 +346,12 @@ def _results_context(attempt: Attempt, grade: Grade) -> dict:
         if not rows:
             continue
         response = responses.get(stage)
+        quotes = [
+            (q, r.title)
+            for r in results
+            for q, s in zip(r.evidence, r.evidence_stages, strict=False)
+            if s == stage
+        ]
         sections.append(
             {
                 "key": stage,
@@ -332,6 +359,7 @@ def _results_context(attempt: Attempt, grade: Grade) -> dict:
                 "score": grade.stage_scores.get(stage, 0),
                 "criteria": rows,
                 "response": response,
+                "highlighted": highlight_spans(response.text, quotes) if response else [],
                 "budget_seconds": attempt.question.budget_minutes(stage) * 60
                 if stage in STAGES
                 else None,

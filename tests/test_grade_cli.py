@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from tests.answers import STRONG_AD_ANSWER
+from tests.scenes import arrow, box, scene
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -62,6 +63,34 @@ def test_it_grades_each_line_and_reports_errors_without_stopping():
     assert "unknown question 'no-such-question'" in out[2]["error"]
     assert "stage 'goals' must be text" in out[3]["error"]
     assert out[4]["score"] == 0
+
+
+def test_it_reports_the_diagram_beside_the_stages():
+    board = scene(
+        box("t", "Trainer", 0, 0),
+        box("s", "Prediction service", 300, 0),
+        arrow("e", (160, 30), (300, 30), source="t", target="s"),
+    )
+    line = json.dumps(
+        {"id": "d", "question": "video-recommendation", "stages": {}, "whiteboard": board}
+    )
+    bad = json.dumps(
+        {"id": "b", "question": "video-recommendation", "stages": {}, "whiteboard": {"elements": 3}}
+    )
+    result = run_grade(line + "\n" + bad + "\n")
+    graded, refused = (json.loads(out) for out in result.stdout.splitlines())
+    diagram = graded["diagram"]
+    assert {c["label"]: c["kind"] for c in diagram["components"]} == {
+        "Trainer": "training-pipeline",
+        "Prediction service": "model-serving",
+    }
+    assert [(e["source"], e["target"]) for e in diagram["edges"]] == [("t", "s")]
+    assert {c["id"] for c in diagram["criteria"]} >= {
+        "diagram-feedback-loop",
+        "diagram-retrieval-ranking",
+    }
+    assert graded["score"] > 0, "diagram criteria count toward the overall score"
+    assert "`elements` list" in refused["error"]
 
 
 def test_it_exits_zero_when_every_line_grades():

@@ -149,3 +149,42 @@ def test_admin_lists_questions_rubrics_and_attempts(client, candidate, ad_questi
         "rubric_criterion",
     ):
         assert client.get(reverse(f"admin:{name}_changelist")).status_code == 200
+
+
+def test_a_custom_question_is_private_and_graded_by_the_base_rubric(
+    client, candidate, other_candidate, bank
+):
+    from rubric.services import grade_run
+
+    client.force_login(candidate)
+    response = client.post(
+        reverse("custom_question_create"),
+        {
+            "title": "Design a spam filter",
+            "prompt": "Design the ML system that filters spam email for a large provider.",
+        },
+    )
+    attempt = Attempt.objects.get(user=candidate)
+    assert response.url == reverse("attempt_practice", args=[attempt.pk])
+    assert attempt.question.in_bank is False and attempt.question.owner == candidate
+    grade = attempt_submit(attempt=attempt)
+    grade_run(grade_id=grade.pk)
+    grade.refresh_from_db()
+    assert grade.status == "done"
+    assert set(grade.results.values_list("criterion_key", flat=True)) == {
+        c.key for c in bank.criteria.filter(question_slug="")
+    }
+
+    client.force_login(other_candidate)
+    assert b"Design a spam filter" not in client.get(reverse("question_list")).content
+    assert client.post(reverse("attempt_create", args=[attempt.question.slug])).status_code == 404
+
+
+def test_a_custom_question_form_shows_its_errors(candidate_client, bank):
+    response = candidate_client.post(
+        reverse("custom_question_create"), {"title": "x", "prompt": XSS}
+    )
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "Ensure this value has at least" in content
+    assert XSS not in content
