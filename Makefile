@@ -26,6 +26,7 @@ $(STAMPS)/deps: pyproject.toml scripts/requirements.py | $(PY)
 	@touch $@
 
 setup: $(STAMPS)/deps
+	bash scripts/build_whiteboard.sh
 
 run: setup
 	$(PY) manage.py migrate --noinput

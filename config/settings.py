@@ -12,7 +12,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_str, env_url
+from config.env import env_bool, env_float, env_int, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -150,6 +150,14 @@ else:
 OPENAI_API_KEY = env_str("OPENAI_API_KEY")
 LLM_BASE_URL = env_url("LLM_BASE_URL", {"http", "https"})
 LLM_MODEL = env_str("LLM_MODEL", "gpt-4o-mini")
+# Feedback is on when a key is set (local servers such as Ollama accept any key).
+LLM_ENABLED = bool(OPENAI_API_KEY)
+LLM_TIMEOUT_SECONDS = env_int("LLM_TIMEOUT_SECONDS", 60)
+LLM_DAILY_LIMIT_PER_USER = env_int("LLM_DAILY_LIMIT_PER_USER", 10)
+LLM_DAILY_LIMIT_TOTAL = env_int("LLM_DAILY_LIMIT_TOTAL", 500)
+# For the cost estimate recorded with each feedback (USD per million tokens).
+LLM_PRICE_INPUT_PER_MTOK = env_float("LLM_PRICE_INPUT_PER_MTOK", 0.15)
+LLM_PRICE_OUTPUT_PER_MTOK = env_float("LLM_PRICE_OUTPUT_PER_MTOK", 0.60)
 
 # --- Auth -----------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -11,7 +11,7 @@ from django.db.models import Count, Max, Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
@@ -28,7 +28,8 @@ from interviews.services import (
     stage_time_record,
 )
 from interviews.whiteboards import whiteboard_save
-from rubric.models import CriterionResult, Grade
+from rubric.feedback import FeedbackRefused, feedback_request
+from rubric.models import CriterionResult, Grade, LLMFeedback
 from rubric.scene import MAX_SCENE_BYTES, clean_scene
 from rubric.services import grade_retry
 from rubric.stages import DIAGRAM, GRADED_STAGES, STAGE_LABELS, STAGES
@@ -329,6 +330,7 @@ def attempt_results(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     context = {"attempt": attempt, "question": attempt.question, "grade": grade}
     if grade and grade.status == Grade.Status.DONE:
         context.update(_results_context(attempt, grade))
+        context.update(_feedback_context(grade, request))
     if request.htmx:
         if grade and grade.status == Grade.Status.DONE:
             # The grade landed while the page was polling: load the full page once.
@@ -388,6 +390,49 @@ def grade_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not grade_retry(grade=grade):
         messages.info(request, "This grade is not in a failed state, so there is nothing to retry.")
     return redirect("attempt_results", pk=attempt.pk)
+
+
+def _feedback_context(grade: Grade, request: HttpRequest) -> dict:
+    feedback = LLMFeedback.objects.filter(grade=grade).first()
+    rows = []
+    if feedback and feedback.status == LLMFeedback.Status.DONE:
+        verdicts = {v["id"]: v for v in feedback.result.get("verdicts", [])}
+        for result in CriterionResult.objects.filter(grade=grade):
+            verdict = verdicts.get(result.criterion_key)
+            if verdict:
+                rows.append(
+                    {
+                        "criterion": result,
+                        "verdict": verdict,
+                        "agrees": verdict["level"] == result.level,
+                    }
+                )
+    return {"feedback": feedback, "feedback_rows": rows, "llm_enabled": settings.LLM_ENABLED}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attempt_feedback(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """GET: the feedback panel (polled while it is written). POST: ask for feedback."""
+    attempt = _get_attempt_for_user(request, pk)
+    grade = get_object_or_404(Grade, attempt=attempt)
+    error = ""
+    if request.method == "POST":
+        try:
+            feedback_request(grade=grade, user=request.user)
+        except FeedbackRefused as exc:
+            error = str(exc)
+    context = {
+        "attempt": attempt,
+        "grade": grade,
+        "feedback_error": error,
+        **_feedback_context(grade, request),
+    }
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return redirect(reverse("attempt_results", args=[attempt.pk]) + "#llm-feedback")
+    return render(request, "interviews/results.html#llm-feedback", context)
 
 
 @login_required

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rubric.diagram import Graph, Vocabulary, find_loop, find_path, find_shared, scene_graph
@@ -25,11 +25,17 @@ MAX_QUOTES = 3
 MAX_QUOTE_CHARS = 280
 
 # Words that show a sentence is reasoning rather than a list of terms.
-_REASONING_WORDS = frozenset(
-    "because so since therefore which that if when would will should could must "
-    "need to by for otherwise then means mean while whereas than instead avoid prevent "
-    "help let allow make keep we i it this they our".split()
+# Words that connect terms into a claim; a run of terms with none of them is a list, not reasoning.
+_CONNECTORS = frozenset(
+    "because so since therefore which that if when would will should could must need to by for "
+    "otherwise then mean means while whereas than instead avoid prevent help let allow make keep "
+    "we i it this they our with within per into of from as at on in is are be not no only each "
+    "every after before until both use using get".split()
 )
+# Symbols people use in terse notes to state a relation ("ids → embeddings", "label = click").
+_RELATION = re.compile(r"→|->|=>|=|:|≈|~|\bvs\b|\bx\b")
+# A segment naming this many rubric concepts with fewer words each than this is a pile of terms.
+_DENSE_HITS, _DENSE_WORDS_PER_HIT = 5, 3.0
 _TRADEOFF = re.compile(
     r"\btrade-?offs?\b|\binstead of\b|\brather than\b|\bversus\b|\bvs\.?\s|\bcompared (?:to|with)\b"
     r"|\bat the cost of\b|\bdownsides?\b|\bdrawbacks?\b|\bon the other hand\b|\bhowever\b"
@@ -158,9 +164,21 @@ class _Sentence:
 
 
 def _is_keyword_pile(segment: Segment) -> bool:
-    """A run of terms separated by commas or slashes, with little connecting language."""
-    chunks = [c for c in re.split(r"[,/;|•·]+|\s+\+\s+", segment.text) if c.strip()]
-    return len(chunks) >= 4 and len(segment.words) / len(chunks) <= 3
+    """Terms separated by commas or slashes with hardly a connecting word, and no number or relation.
+
+    Parentheses qualify a term ("counters (smoothed)") rather than make a list, so they are
+    dropped before counting the items.
+    """
+    text = re.sub(r"\([^)]*\)", " ", segment.text)
+    chunks = [c for c in re.split(r"[,/;|•·]+|\s+\+\s+", text) if c.strip()]
+    if len(chunks) < 3 or len(segment.words) / len(chunks) > 3.5:
+        return False
+    qualified = (
+        "(" in segment.text or _ANY_NUMBER.search(segment.text) or _RELATION.search(segment.text)
+    )
+    connectors = sum(1 for w in segment.words if w in _CONNECTORS)
+    # "time of day" inside a list is still a list: a few stray connectors do not make a claim.
+    return not qualified and connectors < 0.1 * len(segment.words)
 
 
 def _read_answer(answer: Answer) -> list[_Sentence]:
@@ -175,9 +193,13 @@ def _read_answer(answer: Answer) -> list[_Sentence]:
                 seen.add(segment.words)
             words = segment.words
             reasoned = (
-                len(words) >= 7
+                len(words) >= 5
                 and not _is_keyword_pile(segment)
-                and any(w in _REASONING_WORDS for w in words)
+                and (
+                    any(w in _CONNECTORS for w in words)
+                    or bool(_RELATION.search(segment.text))
+                    or bool(_ANY_NUMBER.search(segment.text))
+                )
             )
             text = segment.text
             weighs = bool(_TRADEOFF.search(text))
@@ -194,6 +216,22 @@ def _read_answer(answer: Answer) -> list[_Sentence]:
                 )
             )
     return sentences
+
+
+def _demote_dense_piles(
+    sentences: list[_Sentence], criteria: Sequence[Criterion]
+) -> list[_Sentence]:
+    """A sentence naming many rubric concepts in few words ("we use CTR, DeepFM, a feature store
+    and A/B tests") is a list dressed as a sentence: it counts as mentioning, not reasoning."""
+    groups = [c.term_tokens for criterion in criteria for c in criterion.concepts]
+    demoted = []
+    for sentence in sentences:
+        if sentence.reasoned:
+            hits = sum(1 for terms in groups if any(t in sentence.grams for t in terms))
+            if hits >= _DENSE_HITS and len(sentence.segment.words) / hits < _DENSE_WORDS_PER_HIT:
+                sentence = replace(sentence, reasoned=False)
+        demoted.append(sentence)
+    return demoted
 
 
 def _quote(segment: Segment) -> str:
@@ -392,11 +430,20 @@ def _result(
     )
 
 
+# What each level is worth in a score. Naming a concept without explaining it is weak evidence
+# in an interview, so level 1 earns a quarter, not a third; explaining it earns most of the credit.
+LEVEL_VALUE = (0.0, 0.25, 0.7, 1.0)
+
+
+def level_value(level: int) -> float:
+    return LEVEL_VALUE[max(0, min(level, MAX_LEVEL))]
+
+
 def _weighted_score(results: Sequence[CriterionResult]) -> int:
     total = sum(r.weight for r in results)
     if not total:
         return 0
-    return round(100 * sum(r.weight * r.level / r.max_level for r in results) / total)
+    return round(100 * sum(r.weight * level_value(r.level) for r in results) / total)
 
 
 def grade(
@@ -407,12 +454,15 @@ def grade(
     Same input, same output.
     """
     vocabulary = vocabulary or Vocabulary()
-    sentences = _read_answer(answer)
+    sentences = _demote_dense_piles(_read_answer(answer), criteria)
     graph = scene_graph(answer.whiteboard, vocabulary)
     results: list[CriterionResult] = []
     for criterion in criteria:
         if criterion.kind == "diagram":
-            results.append(_grade_diagram(criterion, graph))
+            # No board at all (`whiteboard: null`, e.g. a text-only answer file) is not assessed;
+            # an empty board is, and scores 0.
+            if answer.whiteboard is not None:
+                results.append(_grade_diagram(criterion, graph))
             continue
         in_scope = [s for s in sentences if s.segment.stage in criterion.scope]
         results.append(_GRADERS[criterion.kind](criterion, in_scope))

@@ -116,3 +116,43 @@ class CriterionResult(models.Model):
             (STAGE_LABELS.get(stage, ""), quote)
             for stage, quote in zip(stages, self.evidence, strict=False)
         ]
+
+
+class LLMFeedback(models.Model):
+    """An optional interviewer-style read of a graded attempt by a language model."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Writing feedback"
+        DONE = "done", "Done"
+        FAILED = "failed", "Unavailable"
+
+    grade = models.OneToOneField(Grade, on_delete=models.CASCADE, related_name="llm_feedback")
+    requested_by = models.ForeignKey("auth.User", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    model = models.CharField(max_length=100)
+    prompt_version = models.CharField(max_length=40)
+    request_hash = models.CharField(max_length=64, db_index=True)
+    result = models.JSONField(default=dict, blank=True)
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    dropped_quotes = models.PositiveIntegerField(default=0)
+    tokens_in = models.PositiveIntegerField(default=0)
+    tokens_out = models.PositiveIntegerField(default=0)
+    latency_ms = models.PositiveIntegerField(default=0)
+    cost_usd = models.DecimalField(max_digits=10, decimal_places=6, default=0)
+    from_cache = models.BooleanField(default=False)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["requested_by", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"LLM feedback for grade {self.grade_id}: {self.status}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

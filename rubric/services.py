@@ -147,15 +147,18 @@ def grade_run(*, grade_id: int) -> Grade | None:
     answer = engine.Answer(
         stages={stage: texts.get(stage, "") for stage in STAGES}, whiteboard=board
     )
-    bank = _bank_for_version(grade.rubric.version)
-    slug = (
-        attempt.question.slug
-        if attempt.question.in_bank and attempt.question.slug in bank.questions
-        else None
-    )
+    bank, slug = bank_for_grade(grade)
     result = engine.grade(bank.criteria_for(slug), answer, bank.vocabulary)
     grade_record(grade=grade, result=result)
     return grade
+
+
+def bank_for_grade(grade: Grade) -> tuple[Bank, str | None]:
+    """The rubric version the grade names, and the question slug in it (None: base rubric only)."""
+    bank = _bank_for_version(grade.rubric.version)
+    question = grade.attempt.question
+    slug = question.slug if question.in_bank and question.slug in bank.questions else None
+    return bank, slug
 
 
 def grade_record(*, grade: Grade, result: engine.GradeResult) -> None:

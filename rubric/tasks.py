@@ -43,3 +43,32 @@ def grade_attempt(self, grade_id: int) -> None:
 @shared_task
 def requeue_stale_grades() -> int:
     return services.requeue_stale_grades()
+
+
+@shared_task(bind=True, acks_late=True, max_retries=4, soft_time_limit=150, time_limit=180)
+def llm_feedback(self, feedback_id: int) -> None:
+    from rubric import feedback
+    from rubric.llm_client import LLMFailed, LLMRetryLater
+    from rubric.llm_prompt import FeedbackFormatError
+
+    try:
+        feedback.feedback_run(feedback_id=feedback_id)
+    except (LLMRetryLater, FeedbackFormatError, *TRANSIENT_ERRORS) as exc:
+        message = (
+            str(exc)
+            if not isinstance(exc, FeedbackFormatError)
+            else f"The model's answer was malformed: {exc}"
+        )
+        if self.request.retries >= self.max_retries:
+            feedback.feedback_fail(feedback_id=feedback_id, error=message)
+            return
+        feedback.feedback_requeue(feedback_id=feedback_id, error=message)
+        delay = getattr(exc, "retry_after", None) or min(60, 2 ** (self.request.retries + 1))
+        raise self.retry(countdown=delay) from exc
+    except (LLMFailed, SoftTimeLimitExceeded) as exc:
+        feedback.feedback_fail(
+            feedback_id=feedback_id, error=str(exc) or "The feedback took too long."
+        )
+    except Exception as exc:
+        log.exception("LLM feedback %s failed", feedback_id)
+        feedback.feedback_fail(feedback_id=feedback_id, error=f"{type(exc).__name__}: {exc}")

@@ -9,7 +9,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# Letters and digits are separate words, so "150ms" reads as "150 ms" and "4K" as "4 k".
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|[0-9]+(?:\.[0-9]+)?")
 # A segment ends at a line break or at sentence punctuation followed by a space.
 _SEGMENT_END = re.compile(r"\n+|(?<=[.!?;])\s+")
 # Leading list markers and markdown decoration are not part of the quoted sentence.

@@ -23,9 +23,24 @@ export class VersionedDocument {
    * @param {number} opts.version      server version the page was rendered with
    * @param {string} opts.serverText   server text the page was rendered with
    * @param {(event: string, detail?: object) => void} opts.onEvent
+   * @param {(text: string, version: number) => object} [opts.toBody]
+   *        request body for a save (default {text, version}; the whiteboard sends {scene, version})
+   * @param {(body: object) => {serverText: string, version: number}} [opts.fromConflict]
+   *        reads a 409 answer (default: its `text` and `version`)
    */
-  constructor({ url, storageKey, version, serverText, onEvent, debounceMs = 800 }) {
+  constructor({
+    url,
+    storageKey,
+    version,
+    serverText,
+    onEvent,
+    debounceMs = 800,
+    toBody = (text, version) => ({ text, version }),
+    fromConflict = (body) => ({ serverText: body.text, version: body.version }),
+  }) {
     this.url = url;
+    this.toBody = toBody;
+    this.fromConflict = fromConflict;
     this.storageKey = storageKey;
     this.version = version;
     this.text = serverText;
@@ -135,7 +150,7 @@ export class VersionedDocument {
       response = await fetch(this.url, {
         method: "POST",
         headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
-        body: JSON.stringify({ text: sent, version: this.version }),
+        body: JSON.stringify(this.toBody(sent, this.version)),
         credentials: "same-origin",
       });
     } catch {
@@ -160,7 +175,7 @@ export class VersionedDocument {
     }
     if (response.status === 409) {
       this.blocked = true;
-      this.onEvent("conflict", { serverText: body.text, version: body.version });
+      this.onEvent("conflict", this.fromConflict(body));
       return;
     }
     if (response.status === 401) {

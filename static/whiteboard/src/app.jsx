@@ -1,0 +1,392 @@
+// The whiteboard island: Excalidraw with versioned autosave, automatic merge on conflict,
+// a component library and a full-screen mode. Loaded on demand by main.js.
+import { useEffect, useState } from "react";
+import { createRoot } from "react-dom/client";
+import {
+  CaptureUpdateAction,
+  Excalidraw,
+  convertToExcalidrawElements,
+  getSceneVersion,
+  hashElementsVersion,
+  reconcileElements,
+  restoreElements,
+} from "@excalidraw/excalidraw";
+import "@excalidraw/excalidraw/index.css";
+import "./whiteboard.css";
+import { VersionedDocument } from "../../js/autosave.js";
+import { LABEL_CHARACTERS, LABEL_FONT_SIZE, buildLibraryItems } from "./library.js";
+
+const SAVE_DEBOUNCE_MS = 1200; // + SERIALIZE_DEBOUNCE_MS ≈ 1.5 s after the last change
+const SERIALIZE_DEBOUNCE_MS = 300;
+const FULLSCREEN_CLASS = "is-whiteboard-fullscreen";
+const DEFAULT_GRID_SIZE = 20;
+
+// --- scene <-> JSON ---------------------------------------------------------------------------
+
+/** The page's server scene (`null` for a new board). */
+function readServerScene() {
+  try {
+    const scene = JSON.parse(document.getElementById("whiteboard-scene")?.textContent || "null");
+    return scene && typeof scene === "object" ? scene : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Raw scene JSON -> {elements (restored, deleted ones kept), appState: {viewBackgroundColor, gridSize}}. */
+function normalizeScene(raw) {
+  const elements = Array.isArray(raw?.elements) ? raw.elements : [];
+  return {
+    elements: restoreElements(elements, null, { repairBindings: true }),
+    appState: {
+      viewBackgroundColor: raw?.appState?.viewBackgroundColor || "#ffffff",
+      gridSize: typeof raw?.appState?.gridSize === "number" ? raw.appState.gridSize : null,
+    },
+  };
+}
+
+/** The part of Excalidraw's appState we store. */
+function storedAppState(appState) {
+  return {
+    viewBackgroundColor: appState.viewBackgroundColor,
+    gridSize: appState.gridModeEnabled ? appState.gridSize : null,
+  };
+}
+
+/**
+ * What the server stores. Like serializeAsJSON(…, "database") but deleted elements are kept
+ * (they matter for version reconciliation) and files are never sent (the image tool is off).
+ */
+function serializeScene(elements, sceneAppState) {
+  return JSON.stringify({
+    elements: elements.map((el) => (el.type === "arrow" || el.type === "line" ? { ...el, lastCommittedPoint: null } : el)),
+    appState: sceneAppState,
+    files: {},
+  });
+}
+
+/** Cheap change detector: element versions and the stored appState, not selection or scroll. */
+function fingerprint(elements, sceneAppState) {
+  return `${elements.length}:${getSceneVersion(elements)}:${hashElementsVersion(elements)}:${sceneAppState.viewBackgroundColor}:${sceneAppState.gridSize}`;
+}
+
+/** Same elements (id, version, nonce) and stored appState? Key order of the JSON does not matter. */
+function sameScene(a, b) {
+  if (a.elements.length !== b.elements.length) return false;
+  if (a.appState.viewBackgroundColor !== b.appState.viewBackgroundColor) return false;
+  if (a.appState.gridSize !== b.appState.gridSize) return false;
+  const byId = new Map(b.elements.map((el) => [el.id, el]));
+  return a.elements.every((el) => {
+    const other = byId.get(el.id);
+    return other && other.version === el.version && other.versionNonce === el.versionNonce;
+  });
+}
+
+/**
+ * Element-by-element merge: per id the higher `version` wins, a tie goes to the higher
+ * `versionNonce` (deterministic, so every tab converges); an element being edited here right now
+ * is kept. Excalidraw's reconcileElements then takes the union and orders it by fractional index
+ * (on its own it would break ties towards the *lower* nonce, hence the picking first).
+ */
+export function mergeScenes(localElements, serverRaw, localAppState) {
+  const remote = normalizeScene(serverRaw).elements;
+  const localById = new Map(localElements.map((el) => [el.id, el]));
+  const remoteById = new Map(remote.map((el) => [el.id, el]));
+  // Compare the versions the server sent: restoring may bump some (e.g. when it repairs indices).
+  const sent = new Map((Array.isArray(serverRaw?.elements) ? serverRaw.elements : []).map((el) => [el?.id, el]));
+  const editing = new Set(
+    [localAppState.editingTextElement, localAppState.resizingElement, localAppState.newElement]
+      .filter(Boolean)
+      .map((el) => el.id),
+  );
+  const pick = (id) => {
+    const l = localById.get(id);
+    const r = remoteById.get(id);
+    if (!l || !r) return l || r;
+    if (editing.has(id)) return l;
+    const version = sent.get(id)?.version ?? r.version;
+    const nonce = sent.get(id)?.versionNonce ?? r.versionNonce;
+    if (version !== l.version) return version > l.version ? r : l;
+    return nonce >= l.versionNonce ? r : l; // equal: the same edit, take the server copy
+  };
+  const merged = reconcileElements(
+    localElements.map((el) => pick(el.id)),
+    remote.map((el) => pick(el.id)),
+    localAppState,
+  );
+  const localWins = merged.length !== remote.length || merged.some((el) => remoteById.get(el.id) !== el);
+  return { merged, localWins };
+}
+
+function readLocalCopy(storageKey) {
+  try {
+    const local = JSON.parse(localStorage.getItem(storageKey) || "null");
+    return local && typeof local.text === "string" ? local : null;
+  } catch {
+    return null;
+  }
+}
+
+// --- the island -------------------------------------------------------------------------------
+
+export function start(mount, handle) {
+  const readonly = mount.dataset.readonly === "true" || !mount.dataset.saveUrl;
+  handle.readonly = readonly;
+  const attemptId = mount.dataset.attemptId || "unknown";
+  const emit = (state, extra = {}) =>
+    mount.dispatchEvent(new CustomEvent("whiteboard:state", { bubbles: true, detail: { state, ...extra } }));
+
+  const serverScene = normalizeScene(readServerScene());
+  let initialScene = serverScene;
+  let api = null;
+  let lastState = "saved";
+  let lastFingerprint = null; // set once the board is ready; onChange before that is ignored
+  let serializeTimer = null;
+  let setViewMode = () => {};
+
+  const setState = (state, extra) => {
+    lastState = state;
+    emit(state, extra);
+  };
+
+  // --- autosave (not on the read-only results page) ---
+  let doc = null;
+  if (!readonly) {
+    const storageKey = `chalktalk:attempt:${attemptId}:whiteboard`;
+    doc = new VersionedDocument({
+      url: mount.dataset.saveUrl,
+      storageKey,
+      version: Number(mount.dataset.version || 0),
+      serverText: serializeScene(serverScene.elements, serverScene.appState),
+      debounceMs: SAVE_DEBOUNCE_MS,
+      toBody: (text, version) => ({ scene: JSON.parse(text), version }),
+      fromConflict: (body) => ({ serverText: JSON.stringify(body.scene ?? null), version: body.version }),
+      onEvent: (event, detail = {}) => onDocEvent(event, detail),
+    });
+
+    // A local copy equal to the server scene (e.g. the confirmation was lost) is not news.
+    const local = readLocalCopy(storageKey);
+    if (local) {
+      let localScene = null;
+      try {
+        localScene = normalizeScene(JSON.parse(local.text));
+      } catch {
+        doc.clearLocal();
+      }
+      if (localScene && sameScene(localScene, serverScene)) doc.clearLocal();
+    }
+    // "restored": same server version, save it; "conflict": onConflict merges it synchronously.
+    const restored = doc.restoreLocal();
+    if (restored !== "none") initialScene = normalizeScene(JSON.parse(doc.text));
+  }
+
+  function onDocEvent(event, detail) {
+    if (event === "dirty") {
+      if (lastState === "saved" || lastState === "error") setState("saving", { message: "Unsaved changes…", dirty: true });
+    } else if (event === "saving") {
+      setState("saving", { message: "Saving…" });
+    } else if (event === "saved") {
+      if (doc.dirty) setState("saving", { message: "Unsaved changes…", dirty: true });
+      else setState("saved", { message: "All changes saved", savedAt: doc.lastSavedAt, version: doc.version });
+    } else if (event === "offline") {
+      const seconds = Math.ceil(detail.retryInMs / 1000);
+      setState("offline", {
+        message: navigator.onLine === false ? "Offline — will retry when back" : `Offline — will retry in ${seconds} s`,
+        retryInMs: detail.retryInMs,
+      });
+    } else if (event === "error") {
+      setState("error", { message: detail.message });
+    } else if (event === "locked") {
+      setViewMode(true);
+      setState("error", { message: "This attempt was already submitted; the board is read-only now.", locked: true });
+    } else if (event === "conflict") {
+      onConflict(detail);
+    }
+  }
+
+  /** Another tab saved first: merge element by element, show the result, save it over theirs. */
+  function onConflict({ serverText, version }) {
+    let serverRaw = null;
+    try {
+      serverRaw = JSON.parse(serverText);
+    } catch {
+      serverRaw = null;
+    }
+    let merged;
+    let localWins;
+    let sceneAppState;
+    if (api) {
+      ({ merged, localWins } = mergeScenes(api.getSceneElementsIncludingDeleted(), serverRaw, api.getAppState()));
+      api.updateScene({ elements: merged, captureUpdate: CaptureUpdateAction.NEVER });
+      merged = api.getSceneElementsIncludingDeleted();
+      sceneAppState = storedAppState(api.getAppState());
+      lastFingerprint = fingerprint(merged, sceneAppState);
+      clearTimeout(serializeTimer);
+    } else {
+      // At start-up: the local copy (doc.text) was made on an older server version.
+      const local = normalizeScene(JSON.parse(doc.text));
+      ({ merged, localWins } = mergeScenes(local.elements, serverRaw, {}));
+      sceneAppState = local.appState;
+      initialScene = { elements: merged, appState: sceneAppState };
+    }
+    const text = serializeScene(merged, sceneAppState);
+    if (localWins) {
+      doc.text = text;
+      doc.keepLocal(version); // saves the merged scene with the server's version
+    } else {
+      doc.takeServer(text, version);
+    }
+  }
+
+  /** Serialize the current scene into the document now (debounced from onChange). */
+  function syncNow() {
+    clearTimeout(serializeTimer);
+    serializeTimer = null;
+    if (!doc || !api) return;
+    const elements = api.getSceneElementsIncludingDeleted();
+    const sceneAppState = storedAppState(api.getAppState());
+    lastFingerprint = fingerprint(elements, sceneAppState);
+    const text = serializeScene(elements, sceneAppState);
+    if (text !== doc.text) doc.edit(text);
+  }
+
+  function onChange(elements, appState) {
+    if (!doc || lastFingerprint === null) return;
+    const print = fingerprint(elements, storedAppState(appState));
+    if (print === lastFingerprint) return; // selection, scroll, zoom, tool… only
+    lastFingerprint = print;
+    clearTimeout(serializeTimer);
+    serializeTimer = setTimeout(syncNow, SERIALIZE_DEBOUNCE_MS);
+  }
+
+  if (doc) {
+    window.addEventListener("online", () => doc.retryNow());
+    // Keep the last few hundred milliseconds of drawing across a reload.
+    window.addEventListener("pagehide", () => serializeTimer && syncNow());
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "hidden" && serializeTimer) syncNow();
+    });
+  }
+
+  handle._flush = async () => {
+    if (!doc) return true;
+    syncNow();
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      if (await doc.flush()) return true;
+      if (doc.blocked || lastState === "offline" || lastState === "error") return false;
+    }
+    return !doc.dirty;
+  };
+
+  // --- full screen ---
+  const host = mount.parentElement || mount;
+  const isFullscreen = () => host.classList.contains(FULLSCREEN_CLASS);
+  handle.isFullscreen = isFullscreen;
+  handle._toggleFullscreen = (force) => {
+    const next = typeof force === "boolean" ? force : !isFullscreen();
+    host.classList.toggle(FULLSCREEN_CLASS, next);
+    document.documentElement.classList.toggle("has-whiteboard-fullscreen", next);
+    mount.dispatchEvent(new CustomEvent("whiteboard:fullscreen", { bubbles: true, detail: { fullscreen: next } }));
+    requestAnimationFrame(() => api?.refresh());
+    return next;
+  };
+  // Escape leaves full screen unless Excalidraw needs it (editing text, drawing, a selection, a dialog).
+  window.addEventListener(
+    "keydown",
+    (event) => {
+      if (event.key !== "Escape" || !isFullscreen() || !api) return;
+      const s = api.getAppState();
+      const busy =
+        s.editingTextElement ||
+        s.newElement ||
+        s.multiElement ||
+        s.selectedLinearElement?.isEditing ||
+        s.editingLinearElement ||
+        s.openDialog ||
+        s.openMenu ||
+        s.openPopup ||
+        Object.keys(s.selectedElementIds || {}).length > 0;
+      if (!busy) handle._toggleFullscreen(false);
+    },
+    true,
+  );
+
+  // --- render ---
+  const initialData = {
+    elements: initialScene.elements,
+    appState: {
+      viewBackgroundColor: initialScene.appState.viewBackgroundColor,
+      gridModeEnabled: initialScene.appState.gridSize !== null,
+      gridSize: initialScene.appState.gridSize ?? DEFAULT_GRID_SIZE,
+    },
+    files: {},
+    scrollToContent: true,
+  };
+
+  let resolveApi;
+  const apiPromise = new Promise((resolve) => {
+    resolveApi = resolve;
+  });
+
+  function Board() {
+    const [viewMode, setView] = useState(readonly);
+    useEffect(() => {
+      setViewMode = setView;
+    }, []);
+    return (
+      <Excalidraw
+        excalidrawAPI={(a) => resolveApi(a)}
+        initialData={initialData}
+        onChange={onChange}
+        viewModeEnabled={viewMode}
+        name={`attempt-${attemptId}-whiteboard`}
+        UIOptions={{ tools: { image: false } }}
+        validateEmbeddable={false}
+        aiEnabled={false}
+        renderTopRightUI={() => (
+          <button
+            type="button"
+            className="chalktalk-wb-fullscreen"
+            title="Full screen (Esc to leave)"
+            aria-label="Toggle full screen"
+            onClick={() => handle._toggleFullscreen()}
+          >
+            <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+              <path d="M4 9V4h5M20 9V4h-5M4 15v5h5M20 15v5h-5" />
+            </svg>
+          </button>
+        )}
+      />
+    );
+  }
+
+  createRoot(mount).render(<Board />);
+
+  (async () => {
+    api = await apiPromise;
+    handle.api = api;
+    await loadFont(`${LABEL_FONT_SIZE}px Excalifont`, LABEL_CHARACTERS);
+    if (!readonly) {
+      await api.updateLibrary({ libraryItems: buildLibraryItems(convertToExcalidrawElements), merge: false });
+    }
+    lastFingerprint = fingerprint(api.getSceneElementsIncludingDeleted(), storedAppState(api.getAppState()));
+    if (doc && (doc.dirty || doc.inFlight)) setState("saving", { message: "Saving…" });
+    else if (doc) setState("saved", { message: "All changes saved" });
+    handle._resolve(handle);
+  })().catch((error) => handle._fail(error));
+}
+
+/**
+ * Wait until the font face is registered by Excalidraw (it adds its faces while loading the
+ * scene) and loaded, so text created through the API is measured with the real font.
+ */
+async function loadFont(font, text, timeoutMs = 10000) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const faces = await document.fonts.load(font, text);
+    if (faces.length > 0) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  console.warn(`whiteboard: font ${font} did not load`);
+  return false;
+}

@@ -1,0 +1,39 @@
+// window.chalktalkWhiteboard: exists as soon as the entry runs; the app fills it in.
+export function createHandle(mount) {
+  let resolveReady;
+  let rejectReady;
+  const ready = new Promise((resolve, reject) => {
+    resolveReady = resolve;
+    rejectReady = reject;
+  });
+  const handle = {
+    /** ExcalidrawImperativeAPI, set before `ready` resolves. */
+    api: null,
+    /** Resolves (with the handle) once the board is drawn, fonts are loaded and the library is set. */
+    ready,
+    mount,
+    readonly: mount?.dataset.readonly === "true",
+    /** Save now; resolves true when the current scene is confirmed by the server. */
+    flush: async () => {
+      await ready;
+      return handle._flush();
+    },
+    /** Enlarge the board to the whole window, or back. Escape also leaves full screen. */
+    toggleFullscreen: (force) => handle._toggleFullscreen(force),
+    isFullscreen: () => false,
+    _flush: async () => true,
+    _toggleFullscreen: () => false,
+    _resolve: (value) => resolveReady(value),
+    _fail: (error) => {
+      console.error(error);
+      mount?.dispatchEvent(
+        new CustomEvent("whiteboard:state", {
+          detail: { state: "error", message: "The whiteboard could not be loaded. Reload the page." },
+        }),
+      );
+      rejectReady(error);
+    },
+  };
+  ready.catch(() => {}); // avoid an unhandled rejection when nobody awaits `ready`
+  return handle;
+}
