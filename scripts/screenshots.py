@@ -13,6 +13,19 @@ from playwright.sync_api import sync_playwright
 
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
+DRAW_BOARD = """async () => {
+  const b = await window.chalktalkWhiteboard.ready;
+  const box = (id, text, x, y) => ({type: "rectangle", id, x, y, width: 190, height: 70, label: {text}});
+  const link = (from, to, x, y, w, h) => ({type: "arrow", x, y, width: w, height: h, start: {id: from}, end: {id: to}});
+  b.api.updateScene({elements: b.toElements([
+    box("logs", "Impression logs", 0, 0), box("join", "Online joiner", 0, 150), box("train", "Trainer", 0, 300),
+    box("fs", "Feature store", 260, 150), box("serve", "Prediction service", 260, 300), box("mon", "Monitoring", 260, 450),
+    link("logs", "join", 95, 70, 0, 80), link("join", "train", 95, 220, 0, 80), link("train", "serve", 190, 335, 70, 0),
+    link("fs", "serve", 355, 220, 0, 80), link("serve", "mon", 355, 370, 0, 80),
+  ])});
+  b.api.scrollToContent(undefined, {fitToContent: true});
+  await b.flush();
+}"""
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--no-first-run", "--disable-quic",
@@ -53,6 +66,10 @@ def main() -> None:
             "[data-stage-text=goals]",
             "We need **calibrated** pCTR because the auction ranks by bid times pCTR.\n\n- 4K QPS\n- 150 ms latency",
         )
+        page.wait_for_function(
+            "window.chalktalkWhiteboard && window.chalktalkWhiteboard.api !== null"
+        )
+        page.evaluate(DRAW_BOARD)
         time.sleep(1.5)
         shot("practice", full=False)
         page.click("[data-stage-panel=goals] [data-tab=preview]")
@@ -64,7 +81,26 @@ def main() -> None:
         page.click("[data-confirm-submit]")
         page.wait_for_url("**/results/")
         page.wait_for_selector(".score-ring", timeout=15000)
-        shot("results")
+        shot("results", full=False)
+        page.locator("#stage-diagram").scroll_into_view_if_needed()
+        page.wait_for_timeout(1500)
+        top = page.evaluate(
+            "document.querySelector('#stage-diagram').getBoundingClientRect().top + window.scrollY"
+        )
+        page.screenshot(
+            path=OUT / "results-diagram.png",
+            full_page=True,
+            clip={"x": 0, "y": top - 20, "width": 1366, "height": 1300},
+        )
+        page.locator("#stage-goals").scroll_into_view_if_needed()
+        top = page.evaluate(
+            "document.querySelector('#stage-goals').getBoundingClientRect().top + window.scrollY"
+        )
+        page.screenshot(
+            path=OUT / "results-stage.png",
+            full_page=True,
+            clip={"x": 0, "y": top - 20, "width": 1366, "height": 1300},
+        )
         browser.close()
 
 

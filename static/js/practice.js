@@ -32,7 +32,7 @@ function wordCount(text) {
 
 // --- autosave state --------------------------------------------------------------
 
-const saveState = $("[data-save-state]");
+const saveState = $("[data-text-state]");
 
 function renderSaveState() {
   const all = Object.values(docs);
@@ -248,7 +248,6 @@ boardMount?.addEventListener("whiteboard:state", (event) => {
   const { state: boardStatus, message } = event.detail;
   boardState.dataset.saveState = boardStatus;
   boardState.textContent = message || BOARD_LABELS[boardStatus] || boardStatus;
-  if (boardStatus === "error" && message) lastError = message;
 });
 
 // --- submit ---------------------------------------------------------------------------------

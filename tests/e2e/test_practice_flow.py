@@ -51,7 +51,7 @@ def test_a_candidate_practises_reloads_submits_and_reads_the_grade(
     page.get_by_role("button", name="Next stage →").first.click()
     expect(page.locator("[data-stage-panel=data]")).to_be_visible()
     page.locator("[data-stage-text=data]").fill(DATA)
-    expect(page.locator("[data-save-state]")).to_have_text(
+    expect(page.locator("[data-text-state]")).to_have_text(
         re.compile(r"Saved|All changes saved"), timeout=10_000
     )
 
@@ -91,12 +91,13 @@ def test_typed_text_survives_a_dropped_connection(page: Page, live_server, loade
     page.fill("#id_password", "a-long-test-password-42")
     page.click("button[type=submit]")
     page.goto(f"{live_server.url}/attempts/{attempt.pk}/")
+    page.evaluate("window.chalktalkWhiteboard.ready.then(() => true)")
 
     page.context.set_offline(True)
     page.locator("[data-stage-text=goals]").fill("Typed while the network was down.")
-    expect(page.locator("[data-save-state]")).to_have_text(re.compile("Offline"), timeout=10_000)
+    expect(page.locator("[data-text-state]")).to_have_text(re.compile("Offline"), timeout=10_000)
     page.context.set_offline(False)
-    expect(page.locator("[data-save-state]")).to_have_text(re.compile("Saved"), timeout=20_000)
+    expect(page.locator("[data-text-state]")).to_have_text(re.compile("Saved"), timeout=20_000)
     assert (
         StageResponse.objects.get(attempt=attempt, stage="goals").text
         == "Typed while the network was down."
@@ -112,7 +113,7 @@ def test_typed_text_survives_a_dropped_connection(page: Page, live_server, loade
     page.unroute("**/stages/**")
     page.locator("[data-stage-text=goals]").press("End")
     page.locator("[data-stage-text=goals]").type(" More.")
-    expect(page.locator("[data-save-state]")).to_have_text(re.compile("Saved"), timeout=20_000)
+    expect(page.locator("[data-text-state]")).to_have_text(re.compile("Saved"), timeout=20_000)
     assert (
         StageResponse.objects.get(attempt=attempt, stage="goals").text
         == "Unsent second draft. More."

@@ -365,9 +365,15 @@ export function start(mount, handle) {
   (async () => {
     api = await apiPromise;
     handle.api = api;
+    // Scripts and tests build labelled shapes and bound arrows the way the library does.
+    handle.toElements = convertToExcalidrawElements;
     await loadFont(`${LABEL_FONT_SIZE}px Excalifont`, LABEL_CHARACTERS);
     if (!readonly) {
       await api.updateLibrary({ libraryItems: buildLibraryItems(convertToExcalidrawElements), merge: false });
+    }
+    // Open on the drawing, not on an empty corner of the canvas; a review shows it whole.
+    if (api.getSceneElements().length) {
+      api.scrollToContent(undefined, readonly ? { fitToContent: true } : { animate: false });
     }
     lastFingerprint = fingerprint(api.getSceneElementsIncludingDeleted(), storedAppState(api.getAppState()));
     if (doc && (doc.dirty || doc.inFlight)) setState("saving", { message: "Saving…" });
