@@ -21,7 +21,7 @@ SECONDS = float(os.environ.get("BENCH_SECONDS", 15))
 WORKERS = int(os.environ.get("BENCH_WORKERS", 2))
 
 
-def prepare_sessions() -> list[dict]:
+def prepare_sessions(count: int = CLIENTS) -> list[dict]:
     """Create one user, session and attempt per client, directly in the database."""
     common.django_setup()
     from django.conf import settings
@@ -37,7 +37,7 @@ def prepare_sessions() -> list[dict]:
     call_command("load_questions", verbosity=0)
     question = Question.objects.get(slug="ad-click-prediction")
     clients = []
-    for i in range(CLIENTS):
+    for i in range(count):
         user, _ = User.objects.get_or_create(username=f"bench-{i}")
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)

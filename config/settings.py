@@ -207,6 +207,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 # Outside production static files come from the finders; there is no collected folder yet.
 warnings.filterwarnings("ignore", message="No directory at")
+# WhiteNoise streams files with a synchronous iterator; under ASGI Django says so on every file.
+warnings.filterwarnings(
+    "ignore", message="StreamingHttpResponse must consume synchronous iterators"
+)
 
 # --- Product limits -------------------------------------------------------
 # Whiteboard scenes may be up to 5 MB (checked with a clear error in the view).

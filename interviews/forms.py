@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import F, QuerySet
+
+from interviews.models import Attempt, Question, StageResponse
 
 
 class CustomQuestionForm(forms.Form):
@@ -12,3 +15,50 @@ class CustomQuestionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Write it as an interviewer would say it. Graded by the base rubric.",
     )
+
+
+class AttemptFilterForm(forms.Form):
+    """Filters and sort order for "My attempts"; every field is optional."""
+
+    SORTS = {
+        "newest": ("-started_at",),
+        "oldest": ("started_at",),
+        "score_high": (F("grade__score").desc(nulls_last=True), "-started_at"),
+        "score_low": (F("grade__score").asc(nulls_last=True), "-started_at"),
+    }
+    q = forms.CharField(required=False, max_length=200, label="Search your answers")
+    question = forms.ChoiceField(required=False, label="Question")
+    mode = forms.ChoiceField(required=False, choices=[("", "Any mode"), *Attempt.Mode.choices])
+    status = forms.ChoiceField(
+        required=False, choices=[("", "Any status"), ("draft", "In progress"), ("graded", "Graded")]
+    )
+    sort = forms.ChoiceField(
+        required=False,
+        choices=[("newest", "Newest first"), ("oldest", "Oldest first"), ("score_high", "Highest score"),
+                 ("score_low", "Lowest score")],
+    )  # fmt: skip
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only questions this user has attempted, so the list is short and reveals nothing else.
+        questions = Question.objects.filter(attempts__user=user).distinct().order_by("title")
+        self.fields["question"].choices = [
+            ("", "All questions"),
+            *((q.slug, q.title) for q in questions),
+        ]
+
+    def apply(self, attempts: QuerySet[Attempt]) -> QuerySet[Attempt]:
+        data = self.cleaned_data
+        if data["q"]:
+            attempts = attempts.filter(
+                pk__in=StageResponse.objects.filter(text__icontains=data["q"]).values("attempt_id")
+            )
+        if data["question"]:
+            attempts = attempts.filter(question__slug=data["question"])
+        if data["mode"]:
+            attempts = attempts.filter(mode=data["mode"])
+        if data["status"] == "draft":
+            attempts = attempts.filter(status=Attempt.Status.DRAFT)
+        elif data["status"] == "graded":
+            attempts = attempts.filter(grade__status="done")
+        return attempts.order_by(*self.SORTS[data["sort"] or "newest"])

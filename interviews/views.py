@@ -15,10 +15,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
-from interviews.forms import CustomQuestionForm
+from interviews.charts import Series, bar_rows, before_after_rows, line_chart
+from interviews.forms import AttemptFilterForm, CustomQuestionForm
 from interviews.highlight import highlight_spans
 from interviews.markdown import render_markdown
 from interviews.models import Attempt, Question, StageResponse, Whiteboard
+from interviews.progress import progress_for
 from interviews.services import (
     AttemptLocked,
     attempt_start,
@@ -168,6 +170,7 @@ def attempt_practice(request: HttpRequest, pk: int) -> HttpResponse:
             "number": i + 1,
             "budget_minutes": question.budget_minutes(key),
             "guiding_questions": question.guiding_questions.get(key, []),
+            "hints": question.hints.get(key, []),
             "response": responses[key],
             "is_current": key == current,
         }
@@ -437,12 +440,75 @@ def attempt_feedback(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def attempt_list(request: HttpRequest) -> HttpResponse:
-    attempts = (
-        Attempt.objects.filter(user=request.user)
-        .select_related("question", "grade")
-        .annotate(seconds_spent=Sum("responses__seconds_spent"))
-        .order_by("-started_at")
+def attempt_list(request: HtmxHttpRequest) -> HttpResponse:
+    filters = AttemptFilterForm(request.GET or None, user=request.user)
+    attempts = Attempt.objects.filter(user=request.user)
+    attempts = filters.apply(attempts) if filters.is_valid() else attempts.order_by("-started_at")
+    attempts = attempts.select_related("question", "grade").annotate(
+        seconds_spent=Sum("responses__seconds_spent")
     )
     page = Paginator(attempts, 25).get_page(request.GET.get("page"))
-    return render(request, "interviews/attempt_list.html", {"page": page})
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "filters": filters,
+        "query": query.urlencode(),
+        "has_any": Attempt.objects.filter(user=request.user).exists(),
+    }
+    template = (
+        "interviews/attempt_list.html#attempt-table"
+        if request.htmx
+        else "interviews/attempt_list.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def progress(request: HttpRequest) -> HttpResponse:
+    summary = progress_for(request.user)
+    labels = [a["date"].strftime("%b %-d") for a in summary.attempts]
+    stage_chart = competency_chart = time_chart = None
+    if summary.attempts:
+        window = max(1, min(3, len(summary.attempts) // 2))
+        before, after = f"first {window} attempts", f"last {window} attempts"
+
+        def change(values: list) -> tuple:
+            known = [v for v in values if v is not None]
+            if not known:
+                return None, None
+            return sum(known[:window]) / len(known[:window]), sum(known[-window:]) / len(
+                known[-window:]
+            )
+
+        stage_chart = before_after_rows(
+            [(STAGE_LABELS[s], *change(v)) for s, v in summary.stage_series.items()],
+            before=before,
+            after=after,
+        )
+        competency_chart = before_after_rows(
+            [
+                (c.replace("-", " ").capitalize(), *change(v))
+                for c, v in summary.competency_series.items()
+            ],
+            before=before,
+            after=after,
+        )
+        overall_chart = line_chart(
+            [Series("Overall", [a["score"] for a in summary.attempts])], labels
+        )
+        longest = max(
+            [m for _, m, _ in summary.time_rows] + [b for _, _, b in summary.time_rows] + [1]
+        )
+        time_chart = bar_rows(summary.time_rows, max_value=longest * 1.1, unit=" min")
+    else:
+        overall_chart = None
+    context = {
+        "summary": summary,
+        "overall_chart": overall_chart,
+        "stage_chart": stage_chart,
+        "competency_chart": competency_chart,
+        "time_chart": time_chart,
+    }
+    return render(request, "interviews/progress.html", context)

@@ -144,8 +144,10 @@ def grade_run(*, grade_id: int) -> Grade | None:
     attempt = grade.attempt
     texts = dict(attempt.responses.values_list("stage", "text"))
     board = Whiteboard.objects.filter(attempt=attempt).values_list("scene", flat=True).first()
+    # In the app the board is part of every answer: an untouched board is an empty one.
     answer = engine.Answer(
-        stages={stage: texts.get(stage, "") for stage in STAGES}, whiteboard=board
+        stages={stage: texts.get(stage, "") for stage in STAGES},
+        whiteboard=board or {"elements": []},
     )
     bank, slug = bank_for_grade(grade)
     result = engine.grade(bank.criteria_for(slug), answer, bank.vocabulary)

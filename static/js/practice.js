@@ -300,3 +300,16 @@ form.addEventListener("submit", async (event) => {
     lastError || "Some of your text is not saved yet (you seem to be offline). It is kept in this browser; try again in a moment.";
   submitError.hidden = false;
 });
+
+// --- hints: revealed one at a time, from a nudge to nearly the answer -------------------------
+
+$$("[data-hints]").forEach((box) => {
+  const button = $("[data-next-hint]", box);
+  button.addEventListener("click", () => {
+    const hidden = $$("li[hidden]", box);
+    if (hidden.length) hidden[0].hidden = false;
+    const left = hidden.length - 1;
+    button.textContent = left > 0 ? `Show another hint (${left} left)` : "No more hints for this stage";
+    button.disabled = left <= 0;
+  });
+});

@@ -23,7 +23,12 @@ export function createHandle(mount) {
     isFullscreen: () => false,
     _flush: async () => true,
     _toggleFullscreen: () => false,
-    _resolve: (value) => resolveReady(value),
+    /** Milliseconds from navigation start until the board was interactive (for benchmarks). */
+    readyAt: null,
+    _resolve: (value) => {
+      handle.readyAt = performance.now();
+      resolveReady(value);
+    },
     _fail: (error) => {
       console.error(error);
       mount?.dispatchEvent(
