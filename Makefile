@@ -15,10 +15,13 @@ TEST_ENV := CHALKTALK_ENV=test \
 
 .PHONY: run setup test lint format services worker bench clean
 
-$(PY):
+# The marker is written last, so an interrupted `venv` is rebuilt instead of half-used.
+$(VENV)/.complete:
+	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
+	touch $@
 
-$(STAMPS)/deps: pyproject.toml scripts/requirements.py | $(PY)
+$(STAMPS)/deps: pyproject.toml scripts/requirements.py $(VENV)/.complete
 	@mkdir -p $(STAMPS)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(PY) scripts/requirements.py --dev > $(STAMPS)/requirements.txt

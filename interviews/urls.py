@@ -9,6 +9,7 @@ urlpatterns = [
     path("questions/<slug:slug>/start/", views.attempt_create, name="attempt_create"),
     path("attempts/", views.attempt_list, name="attempt_list"),
     path("progress/", views.progress, name="progress"),
+    path("attempts/compare/", views.attempt_compare, name="attempt_compare"),
     path("attempts/<int:pk>/", views.attempt_practice, name="attempt_practice"),
     path("attempts/<int:pk>/stages/<str:stage>/", views.stage_save, name="stage_save"),
     path("attempts/<int:pk>/time/", views.stage_time, name="stage_time"),

@@ -17,6 +17,7 @@ from django_htmx.middleware import HtmxDetails
 
 from interviews.charts import Series, bar_rows, before_after_rows, line_chart
 from interviews.forms import AttemptFilterForm, CustomQuestionForm
+from interviews.compare import compare_attempts
 from interviews.highlight import highlight_spans
 from interviews.markdown import render_markdown
 from interviews.models import Attempt, Question, StageResponse, Whiteboard
@@ -375,6 +376,12 @@ def _results_context(attempt: Attempt, grade: Grade) -> dict:
     ][:3]
     board = Whiteboard.objects.filter(attempt=attempt).first()
     components = grade.diagram.get("components", [])
+    siblings = (
+        Attempt.objects.filter(user=attempt.user, question=attempt.question, grade__status=Grade.Status.DONE)
+        .exclude(pk=attempt.pk)
+        .select_related("grade")
+        .order_by("-started_at")[:8]
+    )
     return {
         "sections": sections,
         "study_next": tips,
@@ -382,6 +389,7 @@ def _results_context(attempt: Attempt, grade: Grade) -> dict:
         "recognised": [c for c in components if c["kind"]],
         "unrecognised": [c for c in components if not c["kind"]],
         "connections": grade.diagram.get("edges", []),
+        "siblings": siblings,
     }
 
 
@@ -512,3 +520,25 @@ def progress(request: HttpRequest) -> HttpResponse:
         "time_chart": time_chart,
     }
     return render(request, "interviews/progress.html", context)
+
+
+@login_required
+@require_GET
+def attempt_compare(request: HttpRequest) -> HttpResponse:
+    """Two of my graded attempts of the same question, side by side (older first)."""
+    try:
+        ids = [int(request.GET["a"]), int(request.GET["b"])]
+    except (KeyError, ValueError):
+        raise Http404("Choose two attempts to compare.") from None
+    first, second = sorted((_get_attempt_for_user(request, pk) for pk in ids), key=lambda a: a.started_at)
+    graded = Grade.objects.filter(attempt__in=[first, second], status=Grade.Status.DONE).count() == 2
+    problem = ""
+    if first.pk == second.pk:
+        problem = "Pick two different attempts."
+    elif first.question_id != second.question_id:
+        problem = "Only attempts of the same question can be compared."
+    elif not graded:
+        problem = "Both attempts need a finished grade first."
+    comparison = None if problem else compare_attempts(first, second)
+    context = {"first": first, "second": second, "problem": problem, "comparison": comparison}
+    return render(request, "interviews/compare.html", context, status=400 if problem else 200)
