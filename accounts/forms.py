@@ -13,3 +13,17 @@ class SignupForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "email")
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(widget=forms.PasswordInput, label="Your password, to confirm")
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That password is not right; nothing was deleted.")
+        return password

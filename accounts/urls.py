@@ -13,4 +13,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", views.account, name="account"),
+    path("export.json", views.account_export, name="account_export"),
+    path("delete/", views.account_delete, name="account_delete"),
 ]

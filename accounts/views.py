@@ -1,11 +1,16 @@
 from __future__ import annotations
 
-from django.contrib.auth import login
-from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from accounts.forms import SignupForm
+from accounts.forms import AccountDeleteForm, SignupForm
+from interviews.exports import user_data
+from interviews.models import Attempt
 
 
 @require_http_methods(["GET", "POST"])
@@ -18,3 +23,39 @@ def signup(request: HttpRequest) -> HttpResponse:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("question_list")
     return render(request, "accounts/signup.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET"])
+def account(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "accounts/account.html", {"delete_form": AccountDeleteForm(request.user)}
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def account_export(request: HttpRequest) -> JsonResponse:
+    response = JsonResponse(
+        user_data(request.user), json_dumps_params={"indent": 1, "ensure_ascii": False}
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="chalktalk-{request.user.username}.json"'
+    )
+    return response
+
+
+@login_required
+@require_http_methods(["POST"])
+def account_delete(request: HttpRequest) -> HttpResponse:
+    form = AccountDeleteForm(request.user, request.POST)
+    if not form.is_valid():
+        return render(request, "accounts/account.html", {"delete_form": form}, status=400)
+    user = request.user
+    logout(request)
+    with transaction.atomic():
+        # Attempts first: they protect the custom questions that the user's deletion also removes.
+        Attempt.objects.filter(user=user).delete()
+        user.delete()
+    messages.success(request, "Your account and all its data were deleted.")
+    return redirect("home")

@@ -37,7 +37,9 @@ def text_diff(before: str, after: str) -> list[tuple[str, str]]:
 
 def _diagram_sets(grade: Grade) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
     diagram = grade.diagram or {}
-    components = {(c["label"], c.get("kind_label") or "not recognised") for c in diagram.get("components", [])}
+    components = {
+        (c["label"], c.get("kind_label") or "not recognised") for c in diagram.get("components", [])
+    }
     edges = {(e["source_label"], e["target_label"]) for e in diagram.get("edges", [])}
     return components, edges
 
@@ -46,7 +48,11 @@ def compare_attempts(first: Attempt, second: Attempt) -> Comparison:
     grades = {g.attempt_id: g for g in Grade.objects.filter(attempt__in=[first, second])}
     g1, g2 = grades[first.pk], grades[second.pk]
     stages = [
-        {"label": STAGE_LABELS[s], "before": g1.stage_scores.get(s), "after": g2.stage_scores.get(s)}
+        {
+            "label": STAGE_LABELS[s],
+            "before": g1.stage_scores.get(s),
+            "after": g2.stage_scores.get(s),
+        }
         for s in (*GRADED_STAGES, DIAGRAM)
         if s in g1.stage_scores or s in g2.stage_scores
     ]

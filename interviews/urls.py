@@ -16,6 +16,10 @@ urlpatterns = [
     path("attempts/<int:pk>/whiteboard/", views.whiteboard_save_view, name="whiteboard_save"),
     path("attempts/<int:pk>/submit/", views.attempt_submit_view, name="attempt_submit"),
     path("attempts/<int:pk>/results/", views.attempt_results, name="attempt_results"),
+    path(
+        "attempts/<int:pk>/export.md", views.attempt_export_markdown, name="attempt_export_markdown"
+    ),
+    path("attempts/<int:pk>/delete/", views.attempt_delete, name="attempt_delete"),
     path("attempts/<int:pk>/feedback/", views.attempt_feedback, name="attempt_feedback"),
     path("attempts/<int:pk>/results/retry/", views.grade_retry_view, name="grade_retry"),
     path("preview/", views.markdown_preview, name="markdown_preview"),

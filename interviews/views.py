@@ -16,8 +16,9 @@ from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
 from interviews.charts import Series, bar_rows, before_after_rows, line_chart
-from interviews.forms import AttemptFilterForm, CustomQuestionForm
 from interviews.compare import compare_attempts
+from interviews.exports import attempt_markdown
+from interviews.forms import AttemptFilterForm, CustomQuestionForm
 from interviews.highlight import highlight_spans
 from interviews.markdown import render_markdown
 from interviews.models import Attempt, Question, StageResponse, Whiteboard
@@ -377,7 +378,9 @@ def _results_context(attempt: Attempt, grade: Grade) -> dict:
     board = Whiteboard.objects.filter(attempt=attempt).first()
     components = grade.diagram.get("components", [])
     siblings = (
-        Attempt.objects.filter(user=attempt.user, question=attempt.question, grade__status=Grade.Status.DONE)
+        Attempt.objects.filter(
+            user=attempt.user, question=attempt.question, grade__status=Grade.Status.DONE
+        )
         .exclude(pk=attempt.pk)
         .select_related("grade")
         .order_by("-started_at")[:8]
@@ -530,8 +533,12 @@ def attempt_compare(request: HttpRequest) -> HttpResponse:
         ids = [int(request.GET["a"]), int(request.GET["b"])]
     except (KeyError, ValueError):
         raise Http404("Choose two attempts to compare.") from None
-    first, second = sorted((_get_attempt_for_user(request, pk) for pk in ids), key=lambda a: a.started_at)
-    graded = Grade.objects.filter(attempt__in=[first, second], status=Grade.Status.DONE).count() == 2
+    first, second = sorted(
+        (_get_attempt_for_user(request, pk) for pk in ids), key=lambda a: a.started_at
+    )
+    graded = (
+        Grade.objects.filter(attempt__in=[first, second], status=Grade.Status.DONE).count() == 2
+    )
     problem = ""
     if first.pk == second.pk:
         problem = "Pick two different attempts."
@@ -542,3 +549,24 @@ def attempt_compare(request: HttpRequest) -> HttpResponse:
     comparison = None if problem else compare_attempts(first, second)
     context = {"first": first, "second": second, "problem": problem, "comparison": comparison}
     return render(request, "interviews/compare.html", context, status=400 if problem else 200)
+
+
+@login_required
+@require_GET
+def attempt_export_markdown(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = _get_attempt_for_user(request, pk)
+    response = HttpResponse(attempt_markdown(attempt), content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="chalktalk-{attempt.question.slug}-{attempt.pk}.md"'
+    )
+    return response
+
+
+@login_required
+@require_POST
+def attempt_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = _get_attempt_for_user(request, pk)
+    title = attempt.question.title
+    attempt.delete()
+    messages.success(request, f"Deleted your attempt at “{title}”.")
+    return redirect("attempt_list")

@@ -49,7 +49,7 @@ def test_no_stuffed_or_off_topic_answer_beats_a_solid_one(rows):
     by_question = defaultdict(list)
     for row in rows:
         by_question[row["question"]].append(row)
-    for question, group in by_question.items():
+    for group in by_question.values():
         weakest_solid = min(r["score"] for r in group if r["level"] >= 3)
         for row in group:
             if row["type"] in ("keyword-stuffed", "off-topic"):
