@@ -110,6 +110,7 @@ class StageResponse(models.Model):
     version = models.PositiveIntegerField(default=0)
     seconds_spent = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
+    snapshot_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -154,3 +155,18 @@ class WhiteboardSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"snapshot {self.pk} of attempt {self.attempt_id}"
+
+
+class StageTextSnapshot(models.Model):
+    """A stage's text as it was at a moment (throttled), for replaying how an answer grew."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="text_snapshots")
+    stage = models.CharField(max_length=12, choices=STAGE_CHOICES)
+    text = models.TextField(blank=True)
+    taken_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["attempt", "taken_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id}:{self.stage} @ {self.taken_at:%H:%M:%S}"

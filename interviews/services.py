@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
-from interviews.models import Attempt, Question, StageResponse, Whiteboard
+from interviews.models import Attempt, Question, StageResponse, StageTextSnapshot, Whiteboard
 from rubric.stages import STAGES
 
 
@@ -68,6 +69,7 @@ def stage_text_save(*, attempt_id: int, user, stage: str, text: str, version: in
         version=version,
     ).update(text=text, version=version + 1, updated_at=timezone.now())
     if updated == 1:
+        _snapshot_text(attempt_id=attempt_id, stage=stage, text=text)
         return SaveOutcome(saved=True, version=version + 1, text=text)
     current = StageResponse.objects.select_related("attempt").get(
         attempt_id=attempt_id, attempt__user=user, stage=stage
@@ -75,6 +77,23 @@ def stage_text_save(*, attempt_id: int, user, stage: str, text: str, version: in
     if current.attempt.status != Attempt.Status.DRAFT:
         raise AttemptLocked
     return SaveOutcome(saved=False, version=current.version, text=current.text)
+
+
+TEXT_SNAPSHOT_EVERY = timedelta(seconds=20)
+
+
+def _snapshot_text(*, attempt_id: int, stage: str, text: str) -> None:
+    """Keep the text for replay at most once per 20 s per stage: the claim is one conditional UPDATE."""
+    now = timezone.now()
+    claimed = StageResponse.objects.filter(
+        Q(snapshot_at__isnull=True) | Q(snapshot_at__lte=now - TEXT_SNAPSHOT_EVERY),
+        attempt_id=attempt_id,
+        stage=stage,
+    ).update(snapshot_at=now)
+    if claimed:
+        StageTextSnapshot.objects.create(
+            attempt_id=attempt_id, stage=stage, text=text, taken_at=now
+        )
 
 
 def stage_time_record(
@@ -107,4 +126,18 @@ def attempt_submit(*, attempt: Attempt):
         if claimed != 1:
             raise AttemptLocked
         attempt.refresh_from_db(fields=["status", "submitted_at"])
+        _snapshot_final_state(attempt)
         return grade_create_for(attempt=attempt)
+
+
+def _snapshot_final_state(attempt: Attempt) -> None:
+    """The replay ends on exactly what was submitted, whatever the throttles skipped."""
+    from interviews.whiteboards import whiteboard_snapshot
+
+    StageTextSnapshot.objects.bulk_create(
+        StageTextSnapshot(
+            attempt=attempt, stage=r.stage, text=r.text, taken_at=attempt.submitted_at
+        )
+        for r in attempt.responses.all()
+    )
+    whiteboard_snapshot(attempt_id=attempt.pk, force=True)

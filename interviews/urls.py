@@ -19,6 +19,7 @@ urlpatterns = [
     path(
         "attempts/<int:pk>/export.md", views.attempt_export_markdown, name="attempt_export_markdown"
     ),
+    path("attempts/<int:pk>/replay/", views.attempt_replay, name="attempt_replay"),
     path("attempts/<int:pk>/delete/", views.attempt_delete, name="attempt_delete"),
     path("attempts/<int:pk>/feedback/", views.attempt_feedback, name="attempt_feedback"),
     path("attempts/<int:pk>/results/retry/", views.grade_retry_view, name="grade_retry"),

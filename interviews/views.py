@@ -23,6 +23,7 @@ from interviews.highlight import highlight_spans
 from interviews.markdown import render_markdown
 from interviews.models import Attempt, Question, StageResponse, Whiteboard
 from interviews.progress import progress_for
+from interviews.replay import replay_timeline
 from interviews.services import (
     AttemptLocked,
     attempt_start,
@@ -570,3 +571,15 @@ def attempt_delete(request: HttpRequest, pk: int) -> HttpResponse:
     attempt.delete()
     messages.success(request, f"Deleted your attempt at “{title}”.")
     return redirect("attempt_list")
+
+
+@login_required
+@require_GET
+def attempt_replay(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = _get_attempt_for_user(request, pk)
+    timeline = replay_timeline(attempt)
+    return render(
+        request,
+        "interviews/replay.html",
+        {"attempt": attempt, "timeline": timeline, "board": {"scene": None}},
+    )

@@ -110,6 +110,21 @@ def test_a_candidate_draws_reloads_and_sees_the_diagram_read_back(
     expect(analysis).to_contain_text("Candidate generation → Ranker")
     expect(analysis).to_contain_text("Monitoring")
     expect(page.locator("#stage-diagram")).to_contain_text("candidate generation feeds the ranker")
+
+    # Replay: scrub to the end and the board is back, drawn the way it was submitted.
+    page.get_by_role("link", name="Replay").click()
+    page.wait_for_function("window.chalktalkWhiteboard && window.chalktalkWhiteboard.api !== null")
+    page.evaluate("window.chalktalkWhiteboard.ready.then(() => true)")
+    page.locator("[data-scrub]").evaluate(
+        "(el) => { el.value = el.max; el.dispatchEvent(new Event('input')); }"
+    )
+    expect(page.locator("[data-replay-stage=goals] [data-replay-text]")).to_have_text(
+        "Maximise watch time."
+    )
+    shown = page.evaluate(
+        "window.chalktalkWhiteboard.api.getSceneElements().filter(e => e.text).map(e => e.originalText)"
+    )
+    assert {"Ranker", "Monitoring"} <= set(shown)
     assert outside == [], f"requests left the machine: {outside}"
 
 
