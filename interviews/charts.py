@@ -107,7 +107,7 @@ def before_after_rows(
     rows: Sequence[tuple[str, float | None, float | None]], *, before: str, after: str
 ) -> SafeString:
     """Paired bars on a 0-100 scale: where each row started (grey) and where it is now (colour)."""
-    width, row_h, label_w = 720, 38, 200
+    width, row_h, label_w = 720, 38, 250
     plot_w = width - label_w - 110
     height = row_h * len(rows) + 30
     parts = [f'<svg viewBox="0 0 {width} {height}" class="chart" role="img" xmlns="http://www.w3.org/2000/svg">',
@@ -133,3 +133,25 @@ def before_after_rows(
             )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every label above is escaped
+
+
+def sparkline(values: Sequence[float | None], *, width: int = 240, height: int = 56) -> SafeString:
+    """A small 0-100 line over attempts with its last value, for small multiples."""
+    known = [(i, v) for i, v in enumerate(values) if v is not None]
+    parts = [f'<svg viewBox="0 0 {width} {height}" class="chart spark" role="img" xmlns="http://www.w3.org/2000/svg">',
+             f'<line x1="0" x2="{width - 44}" y1="{height - 4}" y2="{height - 4}" class="chart__grid"/>']  # fmt: skip
+    if known:
+        span = max(len(values) - 1, 1)
+        points = [((width - 50) * i / span + 2, (height - 8) * (1 - v / 100) + 4) for i, v in known]
+        path = " ".join(
+            f"{'M' if j == 0 else 'L'}{x:.1f},{y:.1f}" for j, (x, y) in enumerate(points)
+        )
+        parts.append(f'<path d="{path}" fill="none" stroke="#4f46e5" stroke-width="2"/>')
+        parts.append(
+            f'<circle cx="{points[-1][0]:.1f}" cy="{points[-1][1]:.1f}" r="3" fill="#4f46e5"/>'
+        )
+        parts.append(
+            f'<text x="{width - 38}" y="{height / 2 + 5:.0f}" class="chart__label">{known[-1][1]:.0f}</text>'
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - numbers only

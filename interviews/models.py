@@ -170,3 +170,21 @@ class StageTextSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt_id}:{self.stage} @ {self.taken_at:%H:%M:%S}"
+
+
+class HintUse(models.Model):
+    """A hint the candidate revealed, for the replay's timeline (and later, the interviewer's)."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="hint_uses")
+    stage = models.CharField(max_length=12, choices=STAGE_CHOICES)
+    index = models.PositiveSmallIntegerField()
+    used_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["attempt", "used_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "stage", "index"], name="one_use_per_hint")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id}:{self.stage} hint {self.index + 1}"

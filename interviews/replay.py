@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from interviews.models import Attempt, StageTextSnapshot, WhiteboardSnapshot
+from interviews.models import Attempt, HintUse, StageTextSnapshot, WhiteboardSnapshot
 from rubric.stages import STAGE_LABELS, STAGES
 
 
@@ -31,6 +31,14 @@ def replay_timeline(attempt: Attempt) -> dict[str, Any]:
     for snap in WhiteboardSnapshot.objects.filter(attempt=attempt).order_by("taken_at", "pk"):
         events.append({"t": (snap.taken_at - start).total_seconds(), "kind": "board", "stage": snap.stage,
                        "keyframe": snap.is_keyframe, "elements": snap.elements, "removed": snap.removed_ids})  # fmt: skip
+    hints = [
+        {
+            "t": (h.used_at - start).total_seconds(),
+            "stage": h.stage,
+            "label": f"Hint {h.index + 1} · {STAGE_LABELS[h.stage]}",
+        }
+        for h in HintUse.objects.filter(attempt=attempt)
+    ]
     events.sort(key=lambda e: e["t"])
     # A stage change is where the stage of consecutive events differs.
     markers, current = [], None
@@ -46,5 +54,6 @@ def replay_timeline(attempt: Attempt) -> dict[str, Any]:
         "duration": max(math.ceil(end), 1),
         "events": events,
         "markers": markers,
+        "hints": hints,
         "stages": [{"key": s, "label": STAGE_LABELS[s]} for s in STAGES],
     }

@@ -12,6 +12,7 @@ urlpatterns = [
     path("attempts/compare/", views.attempt_compare, name="attempt_compare"),
     path("attempts/<int:pk>/", views.attempt_practice, name="attempt_practice"),
     path("attempts/<int:pk>/stages/<str:stage>/", views.stage_save, name="stage_save"),
+    path("attempts/<int:pk>/stages/<str:stage>/hint/", views.hint_reveal, name="hint_reveal"),
     path("attempts/<int:pk>/time/", views.stage_time, name="stage_time"),
     path("attempts/<int:pk>/whiteboard/", views.whiteboard_save_view, name="whiteboard_save"),
     path("attempts/<int:pk>/submit/", views.attempt_submit_view, name="attempt_submit"),

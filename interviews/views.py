@@ -15,13 +15,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
-from interviews.charts import Series, bar_rows, before_after_rows, line_chart
+from interviews.charts import Series, bar_rows, before_after_rows, line_chart, sparkline
 from interviews.compare import compare_attempts
 from interviews.exports import attempt_markdown
 from interviews.forms import AttemptFilterForm, CustomQuestionForm
 from interviews.highlight import highlight_spans
 from interviews.markdown import render_markdown
-from interviews.models import Attempt, Question, StageResponse, Whiteboard
+from interviews.models import Attempt, HintUse, Question, StageResponse, Whiteboard
 from interviews.progress import progress_for
 from interviews.replay import replay_timeline
 from interviews.services import (
@@ -37,7 +37,7 @@ from rubric.feedback import FeedbackRefused, feedback_request
 from rubric.models import CriterionResult, Grade, LLMFeedback
 from rubric.scene import MAX_SCENE_BYTES, clean_scene
 from rubric.services import grade_retry
-from rubric.stages import DIAGRAM, GRADED_STAGES, STAGE_LABELS, STAGES
+from rubric.stages import COMPETENCY_LABELS, DIAGRAM, GRADED_STAGES, STAGE_LABELS, STAGES
 
 MAX_JSON_BODY = 256 * 1024  # 20,000 characters of text can take up to 4 bytes each, plus escaping
 
@@ -164,6 +164,9 @@ def attempt_practice(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("attempt_results", pk=attempt.pk)
     question = attempt.question
     responses = {r.stage: r for r in attempt.responses.all()}
+    revealed = dict(
+        attempt.hint_uses.values_list("stage").annotate(n=Count("id")).values_list("stage", "n")
+    )
     requested = request.GET.get("stage")
     current = requested if requested in STAGES else attempt.current_stage
     stages = [
@@ -173,7 +176,8 @@ def attempt_practice(request: HttpRequest, pk: int) -> HttpResponse:
             "number": i + 1,
             "budget_minutes": question.budget_minutes(key),
             "guiding_questions": question.guiding_questions.get(key, []),
-            "hints": question.hints.get(key, []),
+            "hints_shown": question.hints.get(key, [])[: revealed.get(key, 0)],
+            "hints_total": len(question.hints.get(key, [])),
             "response": responses[key],
             "is_current": key == current,
         }
@@ -494,16 +498,18 @@ def progress(request: HttpRequest) -> HttpResponse:
                 known[-window:]
             )
 
+        sparks = [
+            (STAGE_LABELS[s], sparkline(v))
+            for s, v in summary.stage_series.items()
+            if any(x is not None for x in v)
+        ] + [(COMPETENCY_LABELS[c], sparkline(v)) for c, v in summary.competency_series.items()]
         stage_chart = before_after_rows(
             [(STAGE_LABELS[s], *change(v)) for s, v in summary.stage_series.items()],
             before=before,
             after=after,
         )
         competency_chart = before_after_rows(
-            [
-                (c.replace("-", " ").capitalize(), *change(v))
-                for c, v in summary.competency_series.items()
-            ],
+            [(COMPETENCY_LABELS[c], *change(v)) for c, v in summary.competency_series.items()],
             before=before,
             after=after,
         )
@@ -522,6 +528,7 @@ def progress(request: HttpRequest) -> HttpResponse:
         "stage_chart": stage_chart,
         "competency_chart": competency_chart,
         "time_chart": time_chart,
+        "sparks": sparks if summary.attempts else [],
     }
     return render(request, "interviews/progress.html", context)
 
@@ -583,3 +590,19 @@ def attempt_replay(request: HttpRequest, pk: int) -> HttpResponse:
         "interviews/replay.html",
         {"attempt": attempt, "timeline": timeline, "board": {"scene": None}},
     )
+
+
+@json_login_required
+@require_POST
+def hint_reveal(request: HttpRequest, pk: int, stage: str) -> JsonResponse:
+    """Record that the next hint of a stage was revealed and return its text."""
+    attempt = _get_attempt_for_user(request, pk)
+    _stage_or_404(stage)
+    if attempt.status != Attempt.Status.DRAFT:
+        return _json_error("This attempt was submitted.", 409, locked=True)
+    hints = attempt.question.hints.get(stage, [])
+    used = HintUse.objects.filter(attempt=attempt, stage=stage).count()
+    if used >= len(hints):
+        return _json_error("There are no more hints for this stage.", 404)
+    HintUse.objects.get_or_create(attempt=attempt, stage=stage, index=used)
+    return JsonResponse({"index": used, "hint": hints[used], "left": len(hints) - used - 1})

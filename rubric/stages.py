@@ -29,6 +29,15 @@ DEFAULT_BUDGET_MINUTES: dict[str, int] = {
     "online": 7,
 }
 
+COMPETENCY_LABELS: dict[str, str] = {
+    "problem-solving": "Problem solving",
+    "system-design": "System design",
+    "ml-knowledge": "ML knowledge",
+    "data-engineering": "Data engineering",
+    "communication": "Communication",
+    "trade-off-analysis": "Trade-off analysis",
+}
+
 COMPETENCIES: tuple[str, ...] = (
     "problem-solving",
     "system-design",

@@ -15,6 +15,11 @@ ATTEMPT_URLS = [
     ("post", "stage_save", ("goals",)),
     ("post", "stage_time", ()),
     ("post", "whiteboard_save", ()),
+    ("post", "hint_reveal", ("goals",)),
+    ("get", "attempt_replay", ()),
+    ("get", "attempt_export_markdown", ()),
+    ("post", "attempt_delete", ()),
+    ("get", "attempt_feedback", ()),
     ("post", "attempt_submit", ()),
     ("get", "attempt_results", ()),
     ("post", "grade_retry", ()),
@@ -28,7 +33,7 @@ def attempt(candidate, ad_question):
 
 @pytest.mark.parametrize(("method", "name", "extra"), ATTEMPT_URLS)
 def test_another_candidate_gets_404(client, other_candidate, attempt, method, name, extra):
-    if name in ("attempt_results", "grade_retry"):
+    if name in ("attempt_results", "grade_retry", "attempt_feedback"):
         # Make the owner's view of these URLs real (a failed grade to retry), so 404 means "not yours".
         Grade.objects.filter(pk=attempt_submit(attempt=attempt).pk).update(
             status=Grade.Status.FAILED

@@ -76,3 +76,34 @@ def test_an_attempt_without_history_says_so(candidate_client, candidate, ad_ques
         b"Nothing to replay yet"
         in candidate_client.get(reverse("attempt_replay", args=[attempt.pk])).content
     )
+
+
+def test_hints_are_revealed_in_order_recorded_and_marked_on_the_timeline(
+    client, candidate, other_candidate, ad_question
+):
+    from interviews.models import HintUse
+
+    attempt = make_attempt(candidate, ad_question)
+    url = reverse("hint_reveal", args=[attempt.pk, "goals"])
+    client.force_login(other_candidate)
+    assert client.post(url).status_code == 404
+    client.force_login(candidate)
+    page = client.get(reverse("attempt_practice", args=[attempt.pk])).content.decode()
+    assert ad_question.hints["goals"][0] not in page, "unrevealed hints are not sent to the browser"
+    total = len(ad_question.hints["goals"])
+    for index in range(total):
+        body = client.post(url).json()
+        assert body == {
+            "index": index,
+            "hint": ad_question.hints["goals"][index],
+            "left": total - index - 1,
+        }
+    assert client.post(url).status_code == 404
+    assert HintUse.objects.filter(attempt=attempt).count() == total
+    assert (
+        ad_question.hints["goals"][0]
+        in client.get(reverse("attempt_practice", args=[attempt.pk])).content.decode()
+    )
+    assert len(replay_timeline(attempt)["hints"]) == total
+    attempt_submit(attempt=attempt)
+    assert client.post(reverse("hint_reveal", args=[attempt.pk, "data"])).status_code == 409

@@ -301,15 +301,28 @@ form.addEventListener("submit", async (event) => {
   submitError.hidden = false;
 });
 
-// --- hints: revealed one at a time, from a nudge to nearly the answer -------------------------
+// --- hints: revealed one at a time, from a nudge to nearly the answer (recorded for the replay) ---
 
 $$("[data-hints]").forEach((box) => {
   const button = $("[data-next-hint]", box);
-  button.addEventListener("click", () => {
-    const hidden = $$("li[hidden]", box);
-    if (hidden.length) hidden[0].hidden = false;
-    const left = hidden.length - 1;
-    button.textContent = left > 0 ? `Show another hint (${left} left)` : "No more hints for this stage";
-    button.disabled = left <= 0;
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    try {
+      const response = await fetch(box.dataset.hintUrl, {
+        method: "POST",
+        headers: { "X-CSRFToken": csrfToken() },
+        credentials: "same-origin",
+      });
+      const body = await response.json();
+      if (!response.ok) throw new Error(body.error || "No hint available.");
+      const item = document.createElement("li");
+      item.textContent = body.hint;
+      $(".hints__list", box).append(item);
+      button.textContent = body.left > 0 ? `Show another hint (${body.left} left)` : "No more hints for this stage";
+      button.disabled = body.left <= 0;
+    } catch (error) {
+      button.textContent = error.message === "Failed to fetch" ? "Offline — try the hint again" : error.message;
+      button.disabled = false;
+    }
   });
 });
