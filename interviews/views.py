@@ -79,6 +79,10 @@ def _get_attempt_for_user(request: HttpRequest, pk: int) -> Attempt:
     return get_object_or_404(Attempt.objects.select_related("question"), pk=pk, user=request.user)
 
 
+def _locked() -> JsonResponse:
+    return _json_error("This attempt was submitted and can no longer be edited.", 409, locked=True)
+
+
 def _refuse(request: HttpRequest, pk: int, message: str, status: int) -> JsonResponse:
     _get_attempt_for_user(request, pk)  # another user's attempt stays a 404
     return _json_error(message, status)
@@ -243,9 +247,7 @@ def stage_save(request: HttpRequest, pk: int, stage: str) -> JsonResponse:
     except StageResponse.DoesNotExist:
         raise Http404("No such attempt.") from None
     except AttemptLocked:
-        return _json_error(
-            "This attempt was submitted and can no longer be edited.", 409, locked=True
-        )
+        return _locked()
     if not outcome.saved:
         return _json_error(
             "A newer version of this stage was saved elsewhere.",
@@ -278,9 +280,7 @@ def whiteboard_save_view(request: HttpRequest, pk: int) -> JsonResponse:
     except Whiteboard.DoesNotExist:
         raise Http404("No such attempt.") from None
     except AttemptLocked:
-        return _json_error(
-            "This attempt was submitted and can no longer be edited.", 409, locked=True
-        )
+        return _locked()
     if not outcome.saved:
         return _json_error(
             "A newer board was saved elsewhere.", 409, scene=outcome.scene, version=outcome.version

@@ -389,19 +389,7 @@ def _grade_diagram(criterion: Criterion, graph: Graph) -> CriterionResult:
     missing = (
         "" if level == MAX_LEVEL else f"Not on the board: {'; '.join(absent)}. {criterion.missing}"
     )
-    return CriterionResult(
-        id=criterion.id,
-        stage=criterion.stage,
-        title=criterion.title,
-        kind=criterion.kind,
-        weight=criterion.weight,
-        level=level,
-        evidence=evidence,
-        evidence_stages=[DIAGRAM] * len(evidence),
-        missing=missing.strip(),
-        tip=criterion.tip if level < MAX_LEVEL else "",
-        competencies=list(criterion.competencies),
-    )
+    return _criterion_result(criterion, level, evidence, [DIAGRAM] * len(evidence), missing)
 
 
 _GRADERS = {
@@ -415,6 +403,12 @@ def _result(
     criterion: Criterion, level: int, ordered: Sequence[_Sentence], missing: str
 ) -> CriterionResult:
     quotes, quote_stages = _evidence(ordered) if level else ([], [])
+    return _criterion_result(criterion, level, quotes, quote_stages, missing)
+
+
+def _criterion_result(
+    criterion: Criterion, level: int, evidence: list[str], evidence_stages: list[str], missing: str
+) -> CriterionResult:
     return CriterionResult(
         id=criterion.id,
         stage=criterion.stage,
@@ -422,8 +416,8 @@ def _result(
         kind=criterion.kind,
         weight=criterion.weight,
         level=level,
-        evidence=quotes,
-        evidence_stages=quote_stages,
+        evidence=evidence,
+        evidence_stages=evidence_stages,
         missing=missing.strip(),
         tip=criterion.tip if level < MAX_LEVEL else "",
         competencies=list(criterion.competencies),
