@@ -13,7 +13,7 @@ TEST_ENV := CHALKTALK_ENV=test \
 	REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/15} \
 	CELERY_QUEUE=chalktalk-test-$$$$
 
-.PHONY: run setup test lint format services worker bench clean
+.PHONY: run setup test lint format services worker bench clean prod-local
 
 # The marker is written last, so an interrupted `venv` is rebuilt instead of half-used.
 $(VENV)/.complete:
@@ -55,6 +55,11 @@ test: setup services lint
 
 worker: setup
 	$(VENV)/bin/celery -A config worker --beat --loglevel=info
+
+# Production settings without Docker: PostgreSQL chalktalk_prod, Redis db 1, a worker and beat in the
+# background, uvicorn x2 in the foreground (scripts/prod_local.sh; Ctrl-C stops everything).
+prod-local: setup services
+	HOST=$(HOST) PORT=$(PORT) bash scripts/prod_local.sh
 
 BENCH_DB := postgres://chalktalk:chalktalk@127.0.0.1:5432/chalktalk_bench
 

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -9,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts.forms import AccountDeleteForm, SignupForm
+from accounts.throttle import login_blocked, login_failed, login_succeeded
 from interviews.exports import user_data
 from interviews.models import Attempt
 
@@ -59,3 +62,30 @@ def account_delete(request: HttpRequest) -> HttpResponse:
         user.delete()
     messages.success(request, "Your account and all its data were deleted.")
     return redirect("home")
+
+
+class ThrottledLoginView(auth_views.LoginView):
+    """Django's login, paused for a while after repeated failures for a username or an address."""
+
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def _identity(self) -> tuple[str, str]:
+        return self.request.POST.get("username", ""), self.request.META.get("REMOTE_ADDR", "")
+
+    def post(self, request, *args, **kwargs):
+        if login_blocked(*self._identity()):
+            minutes = max(1, settings.LOGIN_FAILURE_WINDOW_SECONDS // 60)
+            form = self.get_form()
+            form.errors.clear()
+            form.add_error(None, f"Too many failed attempts. Wait {minutes} minutes and try again.")
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        login_failed(*self._identity())
+        return super().form_invalid(form)
+
+    def form_valid(self, form):
+        login_succeeded(*self._identity())
+        return super().form_valid(form)

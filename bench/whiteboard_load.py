@@ -12,10 +12,10 @@ import statistics
 import common
 from autosave_load import prepare_sessions
 
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, wait_until
+
 RUNS = int(os.environ.get("BENCH_RUNS", 7))
 BUILD = common.ROOT / "static" / "whiteboard" / "build"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]  # fmt: skip
 
 
 def bundle_sizes() -> None:
@@ -33,7 +33,7 @@ def main() -> None:
     spec = prepare_sessions(1)[0]
     env = {"CHALKTALK_ENV": "development", "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1"}
     with common.served_app(env, workers=1) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/lib/chromium/chromium", args=ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         times = []
         for _ in range(RUNS):
             context = browser.new_context(
@@ -44,7 +44,7 @@ def main() -> None:
             )
             page = context.new_page()
             page.goto(f"{base}/attempts/{spec['attempt']}/", wait_until="commit")
-            page.wait_for_function("window.chalktalkWhiteboard !== undefined")
+            wait_until(page, "window.chalktalkWhiteboard !== undefined")
             ready_ms = page.evaluate("window.chalktalkWhiteboard.ready.then(b => b.readyAt)")
             times.append(ready_ms)
             context.close()

@@ -14,10 +14,11 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, wait_for_board  # noqa: E402
+
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
 OUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "scenes"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]  # fmt: skip
 
 SCENARIOS = {
     "bound-labels-and-arrows": {
@@ -75,7 +76,7 @@ SCENARIOS = {
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/lib/chromium/chromium", args=ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1366, "height": 900})
         page.goto(BASE + "/accounts/login/")
         page.fill("#id_username", "demo")
@@ -86,9 +87,7 @@ def main() -> None:
             page.goto(BASE + "/questions/")
             page.locator("form[action*='fraud-detection'] button").click()
             page.wait_for_url("**/attempts/*/")
-            page.wait_for_function(
-                "window.chalktalkWhiteboard && window.chalktalkWhiteboard.api !== null"
-            )
+            wait_for_board(page)
             page.evaluate(
                 """async ([draw, removed]) => {
                   const b = await window.chalktalkWhiteboard.ready;

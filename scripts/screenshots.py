@@ -11,6 +11,9 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, wait_for_board  # noqa: E402
+
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
 DRAW_BOARD = """async () => {
@@ -26,18 +29,12 @@ DRAW_BOARD = """async () => {
   b.api.scrollToContent(undefined, {fitToContent: true});
   await b.flush();
 }"""
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic",
-]  # fmt: skip
 
 
 def main() -> None:
     OUT.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/lib/chromium/chromium", args=CHROMIUM_ARGS
-        )
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1366, "height": 900})
 
         def shot(name: str, full: bool = True) -> None:
@@ -66,9 +63,7 @@ def main() -> None:
             "[data-stage-text=goals]",
             "We need **calibrated** pCTR because the auction ranks by bid times pCTR.\n\n- 4K QPS\n- 150 ms latency",
         )
-        page.wait_for_function(
-            "window.chalktalkWhiteboard && window.chalktalkWhiteboard.api !== null"
-        )
+        wait_for_board(page)
         page.evaluate(DRAW_BOARD)
         time.sleep(1.5)
         shot("practice", full=False)

@@ -12,10 +12,18 @@ import pytest
 from django.db import connection
 
 from rubric.services import bank_sync
+from tests.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import make_user
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/lib/chromium/chromium"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Tests share one Redis: start each with an empty cache (sessions, login throttling)."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 # --- personas (healthchecks-style): owner, another candidate, an interviewer -------------
@@ -116,6 +124,5 @@ def browser_type_launch_args(browser_type_launch_args):
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
-        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"],
+        "args": CHROMIUM_ARGS,
     }  # fmt: skip

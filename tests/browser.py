@@ -1,0 +1,28 @@
+"""Helpers for driving Debian's headless Chromium with Playwright (tests, scripts, benchmarks)."""
+
+from __future__ import annotations
+
+import time
+
+CHROMIUM = "/usr/lib/chromium/chromium"
+# Without the background-networking flags Chromium calls home, which this network refuses.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]  # fmt: skip
+BOARD_READY = "window.chalktalkWhiteboard && window.chalktalkWhiteboard.api !== null"
+
+
+def wait_until(page, expression: str, timeout: float = 20.0) -> None:
+    """Poll a JavaScript expression until it is truthy.
+
+    `page.wait_for_function` compiles its predicate with eval inside the page, which the
+    Content Security Policy forbids (as it should); `page.evaluate` runs outside it.
+    """
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
+        page.wait_for_timeout(50)
+
+
+def wait_for_board(page) -> None:
+    wait_until(page, BOARD_READY)
+    page.evaluate("window.chalktalkWhiteboard.ready.then(() => true)")
