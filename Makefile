@@ -35,7 +35,7 @@ run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_questions
 	$(PY) manage.py seed_demo
-	@echo "Chalktalk is starting on http://$(HOST):$(PORT)/"
+	@echo "Chalktalk is starting on http://$(HOST):$(PORT)/ — log in with the demo account printed above"
 	$(VENV)/bin/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --lifespan off
 
 services:

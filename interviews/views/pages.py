@@ -1,0 +1,109 @@
+"""Question list, custom questions, starting attempts and "My attempts"."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Q, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from interviews.forms import AttemptFilterForm, CustomQuestionForm
+from interviews.models import Attempt, Question
+from interviews.services import (
+    attempt_start,
+    question_create_custom,
+)
+from interviews.views.common import HtmxHttpRequest
+from rubric.models import Grade
+from rubric.stages import STAGE_LABELS, STAGES
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("question_list")
+    return render(request, "landing.html", {"stages": [(k, STAGE_LABELS[k]) for k in STAGES]})
+
+
+@login_required
+@require_GET
+def question_list(request: HttpRequest) -> HttpResponse:
+    return _render_question_list(request, CustomQuestionForm())
+
+
+def _render_question_list(
+    request: HttpRequest, custom_form: CustomQuestionForm, status: int = 200
+) -> HttpResponse:
+    mine = Q(attempts__user=request.user)
+    questions = (
+        Question.objects.filter(is_active=True)
+        .filter(Q(in_bank=True) | Q(owner=request.user))
+        .annotate(
+            my_attempts=Count("attempts", filter=mine, distinct=True),
+            my_best=Max(
+                "attempts__grade__score", filter=mine & Q(attempts__grade__status=Grade.Status.DONE)
+            ),
+        )
+        .order_by("difficulty", "title")
+    )
+    difficulty_order = {"easy": 0, "medium": 1, "hard": 2}
+    questions = sorted(questions, key=lambda q: (difficulty_order.get(q.difficulty, 9), q.title))
+    drafts = {
+        a.question_id: a
+        for a in Attempt.objects.filter(user=request.user, status=Attempt.Status.DRAFT).order_by(
+            "started_at"
+        )
+    }
+    for question in questions:
+        question.draft = drafts.get(question.pk)
+    context = {"questions": questions, "custom_form": custom_form}
+    return render(request, "interviews/question_list.html", context, status=status)
+
+
+@login_required
+@require_POST
+def custom_question_create(request: HttpRequest) -> HttpResponse:
+    form = CustomQuestionForm(request.POST)
+    if not form.is_valid():
+        return _render_question_list(request, form, status=400)
+    question = question_create_custom(owner=request.user, **form.cleaned_data)
+    attempt = attempt_start(user=request.user, question=question)
+    return redirect("attempt_practice", pk=attempt.pk)
+
+
+@login_required
+@require_POST
+def attempt_create(request: HttpRequest, slug: str) -> HttpResponse:
+    question = get_object_or_404(
+        Question.objects.filter(Q(in_bank=True) | Q(owner=request.user)), slug=slug, is_active=True
+    )
+    attempt = attempt_start(user=request.user, question=question)
+    return redirect("attempt_practice", pk=attempt.pk)
+
+
+@login_required
+@require_GET
+def attempt_list(request: HtmxHttpRequest) -> HttpResponse:
+    filters = AttemptFilterForm(request.GET or None, user=request.user)
+    attempts = Attempt.objects.filter(user=request.user)
+    attempts = filters.apply(attempts) if filters.is_valid() else attempts.order_by("-started_at")
+    attempts = attempts.select_related("question", "grade").annotate(
+        seconds_spent=Sum("responses__seconds_spent")
+    )
+    page = Paginator(attempts, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "filters": filters,
+        "query": query.urlencode(),
+        "has_any": Attempt.objects.filter(user=request.user).exists(),
+    }
+    template = (
+        "interviews/attempt_list.html#attempt-table"
+        if request.htmx
+        else "interviews/attempt_list.html"
+    )
+    return render(request, template, context)
