@@ -54,3 +54,55 @@ def test_the_worker_regrades_after_a_retry(celery_worker, client, candidate, ad_
     regraded = wait_for_grade(attempt)
     assert regraded.status == Grade.Status.DONE and regraded.runs == 2
     assert Grade.objects.filter(attempt=attempt).count() == 1
+
+
+def test_a_grade_left_running_by_a_killed_worker_is_finished_once(
+    celery_worker, candidate, ad_question
+):
+    """A worker that dies mid-grade leaves the row `running`; the sweep hands it to a live worker."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from interviews.services import attempt_submit
+    from rubric.services import requeue_stale_grades
+
+    attempt = make_attempt(candidate, ad_question, STRONG_AD_ANSWER)
+    # Submit without a broker message, as if the dead worker had already taken it and claimed it.
+    from unittest import mock
+
+    with mock.patch("rubric.services.grade_enqueue", return_value=True):
+        grade = attempt_submit(attempt=attempt)
+    Grade.objects.filter(pk=grade.pk).update(
+        status=Grade.Status.RUNNING, runs=1, started_at=timezone.now() - timedelta(minutes=10)
+    )
+    assert requeue_stale_grades() == 1
+    done = wait_for_grade(attempt)
+    assert done.status == Grade.Status.DONE and done.runs == 2
+    keys = list(CriterionResult.objects.filter(grade=done).values_list("criterion_key", flat=True))
+    assert len(keys) == len(set(keys)), "no criterion is recorded twice"
+
+
+def test_a_grade_queued_while_the_broker_was_down_completes_when_it_is_back(
+    celery_worker, candidate, ad_question
+):
+    from datetime import timedelta
+    from unittest import mock
+
+    from django.utils import timezone
+
+    from interviews.services import attempt_submit
+    from rubric.services import requeue_stale_grades
+    from rubric.tasks import grade_attempt
+
+    attempt = make_attempt(candidate, ad_question, STRONG_AD_ANSWER)
+    with mock.patch.object(
+        grade_attempt, "apply_async", side_effect=ConnectionRefusedError("broker down")
+    ):
+        grade = attempt_submit(attempt=attempt)
+    time.sleep(0.5)
+    grade.refresh_from_db()
+    assert grade.status == Grade.Status.QUEUED, "the submit still succeeded; the grade waits"
+    Grade.objects.filter(pk=grade.pk).update(queued_at=timezone.now() - timedelta(minutes=10))
+    assert requeue_stale_grades() == 1  # the periodic sweep, once the broker answers again
+    assert wait_for_grade(attempt).status == Grade.Status.DONE
