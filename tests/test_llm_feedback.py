@@ -195,3 +195,16 @@ def test_llm_check_reports_structured_output(fake_llm):
     bad = subprocess.run([sys.executable, "manage.py", "llm_check"], cwd=Path(__file__).parent.parent,
                          env=env, capture_output=True, text=True, timeout=60)  # fmt: skip
     assert bad.returncode != 0 and "does NOT work" in bad.stderr
+
+
+def test_an_unreachable_endpoint_ends_unavailable_and_leaves_the_grade_alone(graded, candidate, settings):
+    settings.OPENAI_API_KEY = "test-key"
+    settings.LLM_ENABLED = True
+    settings.LLM_BASE_URL = "http://127.0.0.1:1/v1"  # nothing listens: connection refused
+    settings.LLM_TIMEOUT_SECONDS = 1
+    feedback = run(graded, candidate)
+    assert feedback.status == LLMFeedback.Status.FAILED
+    assert "Could not reach the feedback service" in feedback.error
+    assert feedback.attempts == 5, "the first try and four bounded retries"
+    graded.refresh_from_db()
+    assert graded.status == Grade.Status.DONE
