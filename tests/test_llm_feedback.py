@@ -197,7 +197,9 @@ def test_llm_check_reports_structured_output(fake_llm):
     assert bad.returncode != 0 and "does NOT work" in bad.stderr
 
 
-def test_an_unreachable_endpoint_ends_unavailable_and_leaves_the_grade_alone(graded, candidate, settings):
+def test_an_unreachable_endpoint_ends_unavailable_and_leaves_the_grade_alone(
+    graded, candidate, settings
+):
     settings.OPENAI_API_KEY = "test-key"
     settings.LLM_ENABLED = True
     settings.LLM_BASE_URL = "http://127.0.0.1:1/v1"  # nothing listens: connection refused
