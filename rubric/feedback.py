@@ -10,8 +10,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from interviews.models import Whiteboard
@@ -63,7 +63,7 @@ def feedback_request(*, grade: Grade, user) -> LLMFeedback:
     if grade.status != Grade.Status.DONE:
         raise FeedbackRefused("Feedback is available once the grade is ready.")
     existing = LLMFeedback.objects.filter(grade=grade).first()
-    if existing and existing.status != LLMFeedback.Status.FAILED:
+    if existing and not (existing.status == LLMFeedback.Status.FAILED or _abandoned(existing)):
         return existing
     since = timezone.now() - timedelta(days=1)
     recent = LLMFeedback.objects.filter(created_at__gte=since, from_cache=False)
@@ -76,18 +76,30 @@ def feedback_request(*, grade: Grade, user) -> LLMFeedback:
             "Feedback is paused for today because the service's daily budget is spent."
         )
     request, _, _ = _request_for(grade)
-    with transaction.atomic():
-        if existing:
-            existing.delete()
-        feedback = LLMFeedback.objects.create(
-            grade=grade,
-            requested_by=user,
-            model=settings.LLM_MODEL,
-            prompt_version=PROMPT_VERSION,
-            request_hash=request_hash(request),
-        )
-        transaction.on_commit(lambda: _enqueue(feedback.pk))
+    try:
+        with transaction.atomic():
+            if existing:
+                existing.delete()
+            feedback = LLMFeedback.objects.create(
+                grade=grade,
+                requested_by=user,
+                model=settings.LLM_MODEL,
+                prompt_version=PROMPT_VERSION,
+                request_hash=request_hash(request),
+            )
+            transaction.on_commit(lambda: _enqueue(feedback.pk))
+    except IntegrityError:  # another tab asked at the same moment: use its request
+        return LLMFeedback.objects.get(grade=grade)
     return feedback
+
+
+# A feedback still queued or running after this long lost its worker; it may be asked again.
+ABANDONED_AFTER = timedelta(minutes=5)
+
+
+def _abandoned(feedback: LLMFeedback) -> bool:
+    since = feedback.started_at or feedback.created_at
+    return feedback.is_pending and since < timezone.now() - ABANDONED_AFTER
 
 
 def _enqueue(feedback_id: int) -> None:
@@ -107,7 +119,12 @@ def feedback_run(*, feedback_id: int) -> LLMFeedback | None:
     3. Otherwise ask the model, check its JSON and quotes, and record the result.
     Transport faults propagate (LLMRetryLater, FeedbackFormatError) for the task to retry.
     """
-    claimed = LLMFeedback.objects.filter(pk=feedback_id, status=LLMFeedback.Status.QUEUED).update(
+    stale = timezone.now() - ABANDONED_AFTER
+    claimed = LLMFeedback.objects.filter(
+        Q(status=LLMFeedback.Status.QUEUED)
+        | Q(status=LLMFeedback.Status.RUNNING, started_at__lt=stale),
+        pk=feedback_id,
+    ).update(
         status=LLMFeedback.Status.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
     )
     if claimed != 1:

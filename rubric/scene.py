@@ -33,7 +33,12 @@ class SceneError(ValueError):
 
 
 def _finite(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(value) and abs(value) < 1e12  # no canvas is wider than this
+    except OverflowError:  # an integer too large for a float
+        return False
 
 
 def _check_element(element: Any, index: int) -> None:
@@ -60,6 +65,14 @@ def _check_element(element: Any, index: int) -> None:
             not isinstance(element[key], str) or len(element[key]) > MAX_TEXT_CHARS
         ):
             raise SceneError(f"{where}.{key} must be text of at most {MAX_TEXT_CHARS} characters")
+    if element.get("containerId") is not None and not isinstance(element["containerId"], str):
+        raise SceneError(f"{where}.containerId must be an element id or null")
+    for key in ("startBinding", "endBinding"):
+        binding = element.get(key)
+        if binding is not None and not (
+            isinstance(binding, dict) and isinstance(binding.get("elementId"), str)
+        ):
+            raise SceneError(f"{where}.{key} must be null or an object with an elementId")
     points = element.get("points")
     if points is not None:
         if not isinstance(points, list) or len(points) > MAX_POINTS:

@@ -119,3 +119,30 @@ def test_time_is_added_per_stage_with_a_cap(candidate_client, attempt):
     assert post({"stage": "data", "seconds": -5}).status_code == 400
     assert post({"stage": "nope", "seconds": 5}).status_code == 400
     assert post({"stage": "data", "seconds": 5, "current": "<script>"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b'{"text": "a\\u0000b", "version": 0}', "NUL"),
+        (b'{"text": "broken \\ud800 emoji", "version": 0}', "cannot be stored"),
+        (b"[" * 100_000 + b"]" * 100_000, "not valid JSON"),
+    ],
+)
+def test_text_the_database_cannot_hold_gets_400_not_500(candidate_client, attempt, body, message):
+    response = candidate_client.post(
+        reverse("stage_save", args=[attempt.pk, "goals"]),
+        data=body,
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert message in response.json()["error"]
+    assert stored(attempt).version == 0
+
+
+def test_a_real_emoji_is_fine(candidate_client, attempt):
+    assert (
+        save(candidate_client, attempt, text="Ship it 🚀 — naïve Bayes", version=0).status_code
+        == 200
+    )
+    assert stored(attempt).text == "Ship it 🚀 — naïve Bayes"

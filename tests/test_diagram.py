@@ -180,6 +180,13 @@ def test_a_board_without_the_feedback_loop_says_what_is_missing():
         ),
         ({"elements": [{"id": "a", "type": "arrow", "points": [[0, "x"]]}]}, "[x, y] pairs"),
         ({"elements": [{"id": "a", "type": "spaceship"}]}, "not a supported element type"),
+        ({"elements": [{"id": "a", "type": "rectangle", "x": 10**400}]}, "finite number"),
+        ({"elements": [{"id": "a", "type": "arrow", "points": [[0, 10**400]]}]}, "[x, y] pairs"),
+        ({"elements": [{"id": "a", "type": "text", "containerId": ["b"]}]}, "containerId must be"),
+        (
+            {"elements": [{"id": "a", "type": "arrow", "endBinding": {"elementId": {}}}]},
+            "endBinding must be",
+        ),
     ],
 )
 def test_malformed_scenes_are_refused_with_a_clear_message(scene_data, message):

@@ -210,3 +210,17 @@ def test_an_unreachable_endpoint_ends_unavailable_and_leaves_the_grade_alone(
     assert feedback.attempts == 5, "the first try and four bounded retries"
     graded.refresh_from_db()
     assert graded.status == Grade.Status.DONE
+
+
+def test_feedback_abandoned_by_a_dead_worker_can_be_asked_for_again(fake_llm, graded, candidate):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    feedback = feedback_request(grade=graded, user=candidate)
+    LLMFeedback.objects.filter(pk=feedback.pk).update(
+        status=LLMFeedback.Status.RUNNING, started_at=timezone.now() - timedelta(minutes=10)
+    )
+    again = run(graded, candidate)
+    assert again.status == LLMFeedback.Status.DONE
+    assert LLMFeedback.objects.filter(grade=graded).count() == 1

@@ -40,11 +40,37 @@ def read_json(request: HttpRequest, limit: int = MAX_JSON_BODY) -> dict:
         raise ValueError("The request is too large.")
     try:
         data = json.loads(request.body or b"null")
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
         raise ValueError("The request body is not valid JSON.") from None
     if not isinstance(data, dict):
         raise ValueError("Expected a JSON object.")
+    try:
+        # The database stores neither NUL characters nor lone UTF-16 surrogates: refuse them here.
+        stored = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(
+            "The text holds characters that cannot be stored (a broken emoji?)."
+        ) from None
+    except RecursionError:
+        raise ValueError("The request body is nested too deeply.") from None
+    if b"\\u0000" in stored and _holds_nul(data):
+        raise ValueError("The text holds a NUL character, which cannot be stored.")
     return data
+
+
+def _holds_nul(data: object) -> bool:
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def get_attempt_for_user(request: HttpRequest, pk: int) -> Attempt:
