@@ -56,37 +56,29 @@ def question_create_custom(*, owner, title: str, prompt: str) -> Question:
 def stage_text_save(*, attempt_id: int, user, stage: str, text: str, version: int) -> SaveOutcome:
     """Save `text` only if the client edited the latest version of its own draft.
 
-    1. Lock the user's attempt row: a submit in flight holds it, so a save waits for the
-       submit to commit and then sees the attempt locked (nothing is accepted after submit).
-    2. `UPDATE ... WHERE version = v`: exactly one writer wins for each version.
-    3. On a lost race return the stored text and version so the client can reconcile.
+    1. One `UPDATE ... WHERE version = v AND attempt is the user's draft`: exactly one writer
+       wins for each version, and the common case costs a single query. A submit in flight
+       bumps every version under a row lock (`attempt_submit`), so a save racing it matches
+       nothing once the submit commits.
+    2. When nothing was updated, find out why: not the user's attempt (404), submitted
+       (AttemptLocked), or a newer version exists (return it so the client can reconcile).
     """
-    with transaction.atomic():
-        draft_lock(attempt_id=attempt_id, user=user)
-        updated = StageResponse.objects.filter(
-            attempt_id=attempt_id, stage=stage, version=version
-        ).update(text=text, version=version + 1, updated_at=timezone.now())
-        if updated != 1:
-            current = StageResponse.objects.only("text", "version").get(
-                attempt_id=attempt_id, stage=stage
-            )
-            return SaveOutcome(saved=False, version=current.version, text=current.text)
-    _snapshot_text(attempt_id=attempt_id, stage=stage, text=text)
-    return SaveOutcome(saved=True, version=version + 1, text=text)
-
-
-def draft_lock(*, attempt_id: int, user) -> None:
-    """Lock the user's attempt for this transaction; raise if it is not theirs or not a draft."""
-    status = (
-        Attempt.objects.select_for_update()
-        .filter(pk=attempt_id, user=user)
-        .values_list("status", flat=True)
-        .first()
+    updated = StageResponse.objects.filter(
+        attempt_id=attempt_id,
+        attempt__user=user,
+        attempt__status=Attempt.Status.DRAFT,
+        stage=stage,
+        version=version,
+    ).update(text=text, version=version + 1, updated_at=timezone.now())
+    if updated == 1:
+        _snapshot_text(attempt_id=attempt_id, stage=stage, text=text)
+        return SaveOutcome(saved=True, version=version + 1, text=text)
+    current = StageResponse.objects.select_related("attempt").get(
+        attempt_id=attempt_id, attempt__user=user, stage=stage
     )
-    if status is None:
-        raise Attempt.DoesNotExist
-    if status != Attempt.Status.DRAFT:
+    if current.attempt.status != Attempt.Status.DRAFT:
         raise AttemptLocked
+    return SaveOutcome(saved=False, version=current.version, text=current.text)
 
 
 TEXT_SNAPSHOT_EVERY = timedelta(seconds=20)
@@ -126,7 +118,13 @@ def stage_time_record(
 
 
 def attempt_submit(*, attempt: Attempt):
-    """Lock the attempt and queue its grade; the task is sent only after the commit."""
+    """Lock the attempt and queue its grade; the task is sent only after the commit.
+
+    1. Claim draft → submitted.
+    2. Bump every stage and board version under a row lock: a save already waiting on one of
+       those rows, or arriving before this commits, then matches no version and is refused.
+    3. Record the final state for the replay and queue the grade after the commit.
+    """
     from rubric.services import grade_create_for
 
     with transaction.atomic():
@@ -135,6 +133,8 @@ def attempt_submit(*, attempt: Attempt):
         )
         if claimed != 1:
             raise AttemptLocked
+        StageResponse.objects.filter(attempt=attempt).update(version=F("version") + 1)
+        Whiteboard.objects.filter(attempt=attempt).update(version=F("version") + 1)
         attempt.refresh_from_db(fields=["status", "submitted_at"])
         _snapshot_final_state(attempt)
         return grade_create_for(attempt=attempt)

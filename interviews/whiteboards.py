@@ -10,8 +10,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from interviews.models import Whiteboard, WhiteboardSnapshot
-from interviews.services import draft_lock
+from interviews.models import Attempt, Whiteboard, WhiteboardSnapshot
+from interviews.services import AttemptLocked
 
 SNAPSHOT_EVERY = timedelta(seconds=20)
 KEYFRAME_EVERY = 20  # snapshots; a keyframe bounds how many deltas a replay must apply
@@ -28,17 +28,24 @@ def whiteboard_save(
     *, attempt_id: int, user, scene: dict[str, Any], version: int
 ) -> BoardSaveOutcome:
     """Versioned write of the board, like `stage_text_save`; then maybe a history snapshot."""
-    with transaction.atomic():
-        draft_lock(attempt_id=attempt_id, user=user)
-        updated = Whiteboard.objects.filter(attempt_id=attempt_id, version=version).update(
-            scene=scene,
-            version=version + 1,
-            element_count=len(scene["elements"]),
-            updated_at=timezone.now(),
+    updated = Whiteboard.objects.filter(
+        attempt_id=attempt_id,
+        attempt__user=user,
+        attempt__status=Attempt.Status.DRAFT,
+        version=version,
+    ).update(
+        scene=scene,
+        version=version + 1,
+        element_count=len(scene["elements"]),
+        updated_at=timezone.now(),
+    )
+    if updated != 1:
+        board = Whiteboard.objects.select_related("attempt").get(
+            attempt_id=attempt_id, attempt__user=user
         )
-        if updated != 1:
-            board = Whiteboard.objects.only("scene", "version").get(attempt_id=attempt_id)
-            return BoardSaveOutcome(saved=False, version=board.version, scene=board.scene)
+        if board.attempt.status != Attempt.Status.DRAFT:
+            raise AttemptLocked
+        return BoardSaveOutcome(saved=False, version=board.version, scene=board.scene)
     whiteboard_snapshot(attempt_id=attempt_id)
     return BoardSaveOutcome(saved=True, version=version + 1, scene=scene)
 

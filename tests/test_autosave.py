@@ -146,3 +146,14 @@ def test_a_real_emoji_is_fine(candidate_client, attempt):
         == 200
     )
     assert stored(attempt).text == "Ship it 🚀 — naïve Bayes"
+
+
+def test_a_save_that_raced_a_submit_is_refused_once_the_submit_commits(candidate_client, attempt):
+    """A submit bumps every version under a row lock, so the racing save matches nothing."""
+    from interviews.services import attempt_submit
+
+    save(candidate_client, attempt, text="before submit", version=0)
+    attempt_submit(attempt=attempt)
+    response = save(candidate_client, attempt, text="sneaked in", version=1)  # the version it last saw
+    assert response.status_code == 409 and response.json()["locked"] is True
+    assert stored(attempt).text == "before submit"
