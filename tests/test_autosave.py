@@ -154,6 +154,7 @@ def test_a_save_that_raced_a_submit_is_refused_once_the_submit_commits(candidate
 
     save(candidate_client, attempt, text="before submit", version=0)
     attempt_submit(attempt=attempt)
-    response = save(candidate_client, attempt, text="sneaked in", version=1)  # the version it last saw
+    # The save carries the version it last saw, from before the submit.
+    response = save(candidate_client, attempt, text="sneaked in", version=1)
     assert response.status_code == 409 and response.json()["locked"] is True
     assert stored(attempt).text == "before submit"
