@@ -31,6 +31,17 @@ DRAW_BOARD = """async () => {
 }"""
 
 
+def section_shot(page, selector: str, name: str) -> None:
+    """A 1300-pixel-tall picture of the page starting just above `selector`."""
+    page.locator(selector).scroll_into_view_if_needed()
+    page.wait_for_timeout(1000)
+    top = page.evaluate(
+        f"document.querySelector('{selector}').getBoundingClientRect().top + window.scrollY"
+    )
+    clip = {"x": 0, "y": top - 20, "width": 1366, "height": 1300}
+    page.screenshot(path=OUT / f"{name}.png", full_page=True, clip=clip)
+
+
 def main() -> None:
     OUT.mkdir(exist_ok=True)
     with sync_playwright() as p:
@@ -77,25 +88,8 @@ def main() -> None:
         page.wait_for_url("**/results/")
         page.wait_for_selector(".score-ring", timeout=15000)
         shot("results", full=False)
-        page.locator("#stage-diagram").scroll_into_view_if_needed()
-        page.wait_for_timeout(1500)
-        top = page.evaluate(
-            "document.querySelector('#stage-diagram').getBoundingClientRect().top + window.scrollY"
-        )
-        page.screenshot(
-            path=OUT / "results-diagram.png",
-            full_page=True,
-            clip={"x": 0, "y": top - 20, "width": 1366, "height": 1300},
-        )
-        page.locator("#stage-goals").scroll_into_view_if_needed()
-        top = page.evaluate(
-            "document.querySelector('#stage-goals').getBoundingClientRect().top + window.scrollY"
-        )
-        page.screenshot(
-            path=OUT / "results-stage.png",
-            full_page=True,
-            clip={"x": 0, "y": top - 20, "width": 1366, "height": 1300},
-        )
+        section_shot(page, "#stage-diagram", "results-diagram")
+        section_shot(page, "#stage-goals", "results-stage")
         browser.close()
 
 

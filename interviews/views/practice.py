@@ -118,7 +118,7 @@ def stage_save(request: HttpRequest, pk: int, stage: str) -> JsonResponse:
         outcome = stage_text_save(
             attempt_id=pk, user=request.user, stage=stage, text=text, version=version
         )
-    except (StageResponse.DoesNotExist, Whiteboard.DoesNotExist):
+    except StageResponse.DoesNotExist:
         raise Http404("No such attempt.") from None
     except AttemptLocked:
         return locked_json()
@@ -151,7 +151,7 @@ def whiteboard_save_view(request: HttpRequest, pk: int) -> JsonResponse:
         return refuse_json(request, pk, str(exc), 400)
     try:
         outcome = whiteboard_save(attempt_id=pk, user=request.user, scene=scene, version=version)
-    except (StageResponse.DoesNotExist, Whiteboard.DoesNotExist):
+    except Whiteboard.DoesNotExist:
         raise Http404("No such attempt.") from None
     except AttemptLocked:
         return locked_json()
