@@ -50,8 +50,9 @@ format: setup
 	$(VENV)/bin/ruff check --fix .
 
 test: setup services lint
-	$(TEST_ENV) $(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)
+	$(TEST_ENV) $(PY) -m pytest -m "not e2e and not fault" $(PYTEST_ARGS)
 	$(TEST_ENV) DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m e2e $(PYTEST_ARGS)
+	$(TEST_ENV) $(PY) -m pytest -m fault $(PYTEST_ARGS)
 
 worker: setup
 	$(VENV)/bin/celery -A config worker --beat --loglevel=info

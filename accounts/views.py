@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from accounts.forms import AccountDeleteForm, SignupForm
@@ -21,11 +22,17 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("question_list")
     form = SignupForm(request.POST or None)
+    # An invite link sends newcomers here with ?next=; only a path on this site is followed.
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect("question_list")
-    return render(request, "accounts/signup.html", {"form": form})
+        return redirect(next_url or "question_list")
+    return render(request, "accounts/signup.html", {"form": form, "next": next_url})
 
 
 @login_required

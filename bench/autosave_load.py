@@ -11,7 +11,6 @@ import asyncio
 import json
 import os
 import random
-import secrets
 import time
 
 import common
@@ -24,10 +23,7 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", 2))
 def prepare_sessions(count: int = CLIENTS) -> list[dict]:
     """Create one user, session and attempt per client, directly in the database."""
     common.django_setup()
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.models import User
-    from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
 
     from interviews.models import Question
@@ -39,21 +35,8 @@ def prepare_sessions(count: int = CLIENTS) -> list[dict]:
     clients = []
     for i in range(count):
         user, _ = User.objects.get_or_create(username=f"bench-{i}")
-        session = SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.create()
-        csrf = secrets.token_hex(16)  # an unmasked 32-character secret is accepted as is
         attempt = attempt_start(user=user, question=question)
-        clients.append(
-            {
-                "cookies": {settings.SESSION_COOKIE_NAME: session.session_key, "csrftoken": csrf},
-                "csrf": csrf,
-                "attempt": attempt.pk,
-                "version": 0,
-            }
-        )
+        clients.append({**common.logged_in(user), "attempt": attempt.pk, "version": 0})
     return clients
 
 

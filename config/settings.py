@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "accounts",
     "interviews",
     "rubric",
+    "live",
 ]
 
 MIDDLEWARE = [
@@ -254,6 +255,12 @@ STAGE_TEXT_MAX_CHARS = 20_000
 # A time report larger than this is a sleeping laptop or a forged request.
 STAGE_TIME_MAX_DELTA_SECONDS = 120
 GRADE_STALE_AFTER_SECONDS = env_int("GRADE_STALE_AFTER_SECONDS", 120)
+# Live sessions: how long an invite link works, and what one websocket may send.
+LIVE_INVITE_TTL_HOURS = env_int("LIVE_INVITE_TTL_HOURS", 24)
+LIVE_MESSAGE_MAX_BYTES = 16 * 1024
+LIVE_NOTE_MAX_CHARS = 2_000
+LIVE_RATE_PER_SECOND = 10  # sustained messages per connection, with a burst of LIVE_RATE_BURST
+LIVE_RATE_BURST = 30
 
 LOGGING = {
     "version": 1,

@@ -10,5 +10,6 @@ urlpatterns = [
     path("readyz", readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
+    path("live/", include("live.urls")),
     path("", include("interviews.urls")),
 ]

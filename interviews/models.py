@@ -173,11 +173,13 @@ class StageTextSnapshot(models.Model):
 
 
 class HintUse(models.Model):
-    """A hint the candidate revealed, for the replay's timeline (and later, the interviewer's)."""
+    """A hint the candidate revealed, or one a live interviewer sent; shown in the replay's timeline."""
 
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="hint_uses")
     stage = models.CharField(max_length=12, choices=STAGE_CHOICES)
-    index = models.PositiveSmallIntegerField()
+    # The position in the question's hint ladder, or None for a live interviewer's own words.
+    index = models.PositiveSmallIntegerField(null=True, blank=True)
+    text = models.TextField(blank=True)
     used_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -187,4 +189,11 @@ class HintUse(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.attempt_id}:{self.stage} hint {self.index + 1}"
+        which = "interviewer's hint" if self.index is None else f"hint {self.index + 1}"
+        return f"{self.attempt_id}:{self.stage} {which}"
+
+    def text_in(self, question: Question) -> str:
+        if self.index is None:
+            return self.text
+        ladder = question.hints.get(self.stage, [])
+        return ladder[self.index] if self.index < len(ladder) else ""

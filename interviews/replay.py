@@ -35,7 +35,7 @@ def replay_timeline(attempt: Attempt) -> dict[str, Any]:
         {
             "t": (h.used_at - start).total_seconds(),
             "stage": h.stage,
-            "label": f"Hint {h.index + 1} · {STAGE_LABELS[h.stage]}",
+            "label": f"{'Interviewer hint' if h.index is None else f'Hint {h.index + 1}'} · {STAGE_LABELS[h.stage]}",
         }
         for h in HintUse.objects.filter(attempt=attempt)
     ]

@@ -16,6 +16,7 @@ from rubric import engine
 from rubric.bank_files import load_bank
 from rubric.models import Criterion, CriterionResult, Grade, Rubric
 from rubric.schema import Bank, parse_bank
+from rubric.schema import Criterion as SchemaCriterion
 from rubric.stages import STAGES
 
 log = logging.getLogger(__name__)
@@ -157,8 +158,16 @@ def grade_run(*, grade_id: int) -> Grade | None:
 
 def bank_for_grade(grade: Grade) -> tuple[Bank, str | None]:
     """The rubric version the grade names, and the question slug in it (None: base rubric only)."""
-    bank = _bank_for_version(grade.rubric.version)
-    question = grade.attempt.question
+    return _bank_and_slug(_bank_for_version(grade.rubric.version), grade.attempt.question)
+
+
+def criteria_for_question(question: Question) -> tuple[SchemaCriterion, ...]:
+    """The current rubric's criteria for a question (what a live interviewer scores)."""
+    bank, slug = _bank_and_slug(_bank_for_version(current_rubric().version), question)
+    return bank.criteria_for(slug)
+
+
+def _bank_and_slug(bank: Bank, question: Question) -> tuple[Bank, str | None]:
     slug = question.slug if question.in_bank and question.slug in bank.questions else None
     return bank, slug
 

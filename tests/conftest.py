@@ -110,6 +110,44 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
         process.kill()
 
 
+@pytest.fixture
+def served_app(transactional_db, tmp_path):
+    """The ASGI app under uvicorn with 2 workers, as a subprocess on the test database."""
+    assert connection.vendor == "postgresql", (
+        "served-app tests run on PostgreSQL (set DATABASE_URL)"
+    )
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log_path = tmp_path / "uvicorn.log"
+    env = {**os.environ, "DATABASE_URL": _database_url(), "ALLOWED_HOSTS": "127.0.0.1"}
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1",
+             "--port", str(port), "--workers", "2", "--lifespan", "off", "--log-level", "warning"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    import httpx
+
+    deadline = time.monotonic() + 30
+    while True:
+        assert process.poll() is None, f"uvicorn exited:\n{log_path.read_text()[-3000:]}"
+        try:
+            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        assert time.monotonic() < deadline, "uvicorn did not start within 30 s"
+        time.sleep(0.2)
+    yield base
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
 # --- Playwright on Debian's Chromium --------------------------------------------------------
 
 

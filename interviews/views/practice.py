@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from interviews.hints import hints_by_stage
 from interviews.markdown import render_markdown
 from interviews.models import Attempt, HintUse, StageResponse, Whiteboard
 from interviews.services import (
@@ -29,7 +29,8 @@ from interviews.views.common import (
     refuse_json,
     stage_or_404,
 )
-from interviews.whiteboards import whiteboard_save
+from interviews.whiteboards import BoardSaveOutcome, whiteboard_save
+from live.services import relay_board_saved, relay_text_saved
 from rubric.scene import MAX_SCENE_BYTES, clean_scene
 from rubric.stages import STAGE_LABELS, STAGES
 
@@ -40,13 +41,19 @@ def attempt_practice(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = get_attempt_for_user(request, pk)
     if attempt.status != Attempt.Status.DRAFT:
         return redirect("attempt_results", pk=attempt.pk)
+    live = getattr(attempt, "live_session", None) if attempt.mode == Attempt.Mode.LIVE else None
+    if live is not None:
+        return redirect("live_room", pk=live.pk)
+    return render(request, "interviews/practice.html", practice_context(request, attempt))
+
+
+def practice_context(request: HttpRequest, attempt: Attempt, *, live: bool = False) -> dict:
+    """What the practice page shows; a live interview's candidate page is this page plus the room."""
     question = attempt.question
     responses = {r.stage: r for r in attempt.responses.all()}
-    revealed = dict(
-        attempt.hint_uses.values_list("stage").annotate(n=Count("id")).values_list("stage", "n")
-    )
+    shown = hints_by_stage(attempt)
     requested = request.GET.get("stage")
-    current = requested if requested in STAGES else attempt.current_stage
+    current = requested if requested in STAGES and not live else attempt.current_stage
     stages = [
         {
             "key": key,
@@ -54,7 +61,8 @@ def attempt_practice(request: HttpRequest, pk: int) -> HttpResponse:
             "number": i + 1,
             "budget_minutes": question.budget_minutes(key),
             "guiding_questions": question.guiding_questions.get(key, []),
-            "hints_shown": question.hints.get(key, [])[: revealed.get(key, 0)],
+            "hints_shown": shown[key],
+            "hints_ladder_used": sum(1 for h in shown[key] if h.index is not None),
             "hints_total": len(question.hints.get(key, [])),
             "response": responses[key],
             "is_current": key == current,
@@ -62,30 +70,30 @@ def attempt_practice(request: HttpRequest, pk: int) -> HttpResponse:
         for i, key in enumerate(STAGES)
     ]
     board = Whiteboard.objects.get_or_create(attempt=attempt)[0]
+    # Saves from a live page also reach the interviewer's socket (see `live.services.relay_*`).
+    relay = "?live=1" if live else ""
     client_state = {
         "attemptId": attempt.pk,
         "deadline": attempt.deadline.isoformat(),
         "currentStage": current,
         "maxChars": settings.STAGE_TEXT_MAX_CHARS,
-        "saveUrl": reverse("stage_save", args=[attempt.pk, "__stage__"]),
+        "saveUrl": reverse("stage_save", args=[attempt.pk, "__stage__"]) + relay,
         "timeUrl": reverse("stage_time", args=[attempt.pk]),
+        "live": live,
         "stages": {
             key: {"version": responses[key].version, "seconds": responses[key].seconds_spent,
                   "budget": question.budget_minutes(key) * 60}
             for key in STAGES
         },
     }  # fmt: skip
-    return render(
-        request,
-        "interviews/practice.html",
-        {
-            "attempt": attempt,
-            "question": question,
-            "stages": stages,
-            "client_state": client_state,
-            "board": board,
-        },
-    )
+    return {
+        "attempt": attempt,
+        "question": question,
+        "stages": stages,
+        "client_state": client_state,
+        "board": board,
+        "board_save_url": reverse("whiteboard_save", args=[attempt.pk]) + relay,
+    }
 
 
 @json_login_required
@@ -129,16 +137,22 @@ def stage_save(request: HttpRequest, pk: int, stage: str) -> JsonResponse:
             text=outcome.text,
             version=outcome.version,
         )
+    if request.GET.get("live"):
+        relay_text_saved(attempt_id=pk, stage=stage, text=text, version=outcome.version)
     return JsonResponse({"version": outcome.version})
 
 
-@json_login_required
-@require_POST
-def whiteboard_save_view(request: HttpRequest, pk: int) -> JsonResponse:
+class BoardBodyRefused(ValueError):
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.status = status
+
+
+def read_board_save(request: HttpRequest) -> tuple[dict, int]:
+    """The `{scene, version}` of a board save, checked; raises BoardBodyRefused."""
     if len(request.body) > MAX_SCENE_BYTES:
-        return refuse_json(
-            request, pk, f"The board is limited to {MAX_SCENE_BYTES // 1024 // 1024} MB.", 413
-        )
+        limit = MAX_SCENE_BYTES // 1024 // 1024
+        raise BoardBodyRefused(f"The board is limited to {limit} MB.", 413)
     try:
         data = read_json(request, limit=MAX_SCENE_BYTES)
         version = data.get("version")
@@ -148,18 +162,34 @@ def whiteboard_save_view(request: HttpRequest, pk: int) -> JsonResponse:
         if scene is None:
             raise ValueError("Send {scene: object, version: non-negative integer}.")
     except ValueError as exc:  # includes SceneError
-        return refuse_json(request, pk, str(exc), 400)
+        raise BoardBodyRefused(str(exc)) from None
+    return scene, version
+
+
+def board_save_answer(outcome: BoardSaveOutcome) -> JsonResponse:
+    if not outcome.saved:
+        return json_error(
+            "A newer board was saved elsewhere.", 409, scene=outcome.scene, version=outcome.version
+        )
+    return JsonResponse({"version": outcome.version})
+
+
+@json_login_required
+@require_POST
+def whiteboard_save_view(request: HttpRequest, pk: int) -> JsonResponse:
+    try:
+        scene, version = read_board_save(request)
+    except BoardBodyRefused as exc:
+        return refuse_json(request, pk, str(exc), exc.status)
     try:
         outcome = whiteboard_save(attempt_id=pk, user=request.user, scene=scene, version=version)
     except Whiteboard.DoesNotExist:
         raise Http404("No such attempt.") from None
     except AttemptLocked:
         return locked_json()
-    if not outcome.saved:
-        return json_error(
-            "A newer board was saved elsewhere.", 409, scene=outcome.scene, version=outcome.version
-        )
-    return JsonResponse({"version": outcome.version})
+    if outcome.saved and request.GET.get("live"):
+        relay_board_saved(attempt_id=pk, scene=scene, version=outcome.version, to="interviewer")
+    return board_save_answer(outcome)
 
 
 @json_login_required
@@ -191,7 +221,7 @@ def hint_reveal(request: HttpRequest, pk: int, stage: str) -> JsonResponse:
     if attempt.status != Attempt.Status.DRAFT:
         return json_error("This attempt was submitted.", 409, locked=True)
     hints = attempt.question.hints.get(stage, [])
-    used = HintUse.objects.filter(attempt=attempt, stage=stage).count()
+    used = HintUse.objects.filter(attempt=attempt, stage=stage, index__isnull=False).count()
     if used >= len(hints):
         return json_error("There are no more hints for this stage.", 404)
     HintUse.objects.get_or_create(attempt=attempt, stage=stage, index=used)

@@ -1,5 +1,6 @@
 // The practice page: stage navigation, autosave state, the interview clock and time per stage.
 import { VersionedDocument, csrfToken } from "./autosave.js";
+import { clockText, renderClock } from "./clock.js";
 
 const state = JSON.parse(document.getElementById("practice-state").textContent);
 const stageKeys = Object.keys(state.stages);
@@ -17,13 +18,6 @@ let lastError = null;
 
 // --- helpers -------------------------------------------------------------------
 
-function clockText(totalSeconds) {
-  const s = Math.max(0, Math.floor(totalSeconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = String(s % 60).padStart(2, "0");
-  return h ? `${h}:${String(m).padStart(2, "0")}:${sec}` : `${m}:${sec}`;
-}
 
 function wordCount(text) {
   const words = text.trim().match(/\S+/g);
@@ -145,7 +139,7 @@ window.addEventListener("beforeunload", (event) => {
 
 // --- stages ------------------------------------------------------------------------
 
-function showStage(key, { focus = true } = {}) {
+export function showStage(key, { focus = true } = {}) {
   if (!stageKeys.includes(key)) return;
   if (key !== current) flushTime();
   current = key;
@@ -212,19 +206,17 @@ function flushTime() {
 const deadline = new Date(state.deadline).getTime();
 const totalSeconds = stageKeys.reduce((sum, k) => sum + state.stages[k].budget, 0);
 const clock = $("#clock");
+// Solo: the attempt's own deadline. A live interview sets the interviewer's shared clock instead.
+let secondsLeft = () => (deadline - Date.now()) / 1000;
+export function setClockSource(source) {
+  secondsLeft = source;
+  tick();
+}
 
 function tick() {
-  const left = (deadline - Date.now()) / 1000;
-  if (left >= 0) {
-    $("[data-clock-label]").textContent = "Time left";
-    $("[data-clock-value]").textContent = clockText(left);
-  } else {
-    $("[data-clock-label]").textContent = "Over time";
-    $("[data-clock-value]").textContent = `+${clockText(-left)}`;
-  }
-  $("[data-clock-bar]").style.width = `${Math.max(0, Math.min(100, (left / totalSeconds) * 100))}%`;
-  clock.classList.toggle("clock--low", left < 300 && left >= 0);
-  clock.classList.toggle("clock--over", left < 0);
+  const source = secondsLeft();
+  const { left, label } = typeof source === "number" ? { left: source, label: null } : source;
+  renderClock(clock, left, totalSeconds, label);
   if (document.visibilityState === "visible") {
     elapsed[current] += 1;
     unsentSeconds[current] += 1;
@@ -255,51 +247,55 @@ boardMount?.addEventListener("whiteboard:state", (event) => {
 const dialog = $("#submit-dialog");
 const form = $("[data-submit-form]");
 const submitError = $("[data-submit-error]");
+if (dialog) setUpSubmit();
 
-$$("[data-open-submit]").forEach((b) =>
-  b.addEventListener("click", () => {
-    const summary = $("[data-submit-summary]");
-    summary.replaceChildren(
-      ...stageKeys.map((k) => {
-        const li = document.createElement("li");
-        const name = document.createElement("span");
-        name.textContent = $(`[data-stage-button="${k}"] .stage-nav__name`).textContent;
-        const words = document.createElement("span");
-        const count = wordCount(docs[k].text);
-        words.textContent = count ? `${count} words` : "empty — scores 0";
-        if (!count) words.style.color = "var(--poor)";
-        li.append(name, words);
-        return li;
-      }),
-    );
-    submitError.hidden = true;
-    dialog.showModal();
-  }),
-);
-$("[data-close-submit]").addEventListener("click", () => dialog.close());
+function setUpSubmit() {
 
-form.addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const button = $("[data-confirm-submit]");
-  button.disabled = true;
-  button.textContent = "Saving your last edits…";
-  flushTime();
-  const board = window.chalktalkWhiteboard;
-  const results = await Promise.all([
-    ...Object.values(docs).map((d) => d.flush()),
-    board ? board.flush() : Promise.resolve(true),
-  ]);
-  if (results.every(Boolean)) {
-    Object.values(docs).forEach((d) => d.clearLocal());
-    form.submit();
-    return;
-  }
-  button.disabled = false;
-  button.textContent = "Submit and grade";
-  submitError.textContent =
-    lastError || "Some of your text is not saved yet (you seem to be offline). It is kept in this browser; try again in a moment.";
-  submitError.hidden = false;
-});
+  $$("[data-open-submit]").forEach((b) =>
+    b.addEventListener("click", () => {
+      const summary = $("[data-submit-summary]");
+      summary.replaceChildren(
+        ...stageKeys.map((k) => {
+          const li = document.createElement("li");
+          const name = document.createElement("span");
+          name.textContent = $(`[data-stage-button="${k}"] .stage-nav__name`).textContent;
+          const words = document.createElement("span");
+          const count = wordCount(docs[k].text);
+          words.textContent = count ? `${count} words` : "empty — scores 0";
+          if (!count) words.style.color = "var(--poor)";
+          li.append(name, words);
+          return li;
+        }),
+      );
+      submitError.hidden = true;
+      dialog.showModal();
+    }),
+  );
+  $("[data-close-submit]").addEventListener("click", () => dialog.close());
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const button = $("[data-confirm-submit]");
+    button.disabled = true;
+    button.textContent = "Saving your last edits…";
+    flushTime();
+    const board = window.chalktalkWhiteboard;
+    const results = await Promise.all([
+      ...Object.values(docs).map((d) => d.flush()),
+      board ? board.flush() : Promise.resolve(true),
+    ]);
+    if (results.every(Boolean)) {
+      Object.values(docs).forEach((d) => d.clearLocal());
+      form.submit();
+      return;
+    }
+    button.disabled = false;
+    button.textContent = "Submit and grade";
+    submitError.textContent =
+      lastError || "Some of your text is not saved yet (you seem to be offline). It is kept in this browser; try again in a moment.";
+    submitError.hidden = false;
+  });
+}
 
 // --- hints: revealed one at a time, from a nudge to nearly the answer (recorded for the replay) ---
 

@@ -131,6 +131,8 @@ function readLocalCopy(storageKey) {
 
 export function start(mount, handle) {
   const readonly = mount.dataset.readonly === "true" || !mount.dataset.saveUrl;
+  // A live interviewer's board: it saves (when the candidate allows drawing) but starts view-only.
+  const viewOnly = mount.dataset.viewOnly === "true";
   handle.readonly = readonly;
   const attemptId = mount.dataset.attemptId || "unknown";
   const emit = (state, extra = {}) =>
@@ -238,6 +240,24 @@ export function start(mount, handle) {
     }
   }
 
+  /**
+   * A live interview's other side saved the board: merge it in element by element (the same merge
+   * as a conflict), unless this page already has that version.
+   */
+  handle._applyRemote = (serverRaw, version) => {
+    if (doc) {
+      if (version <= doc.version) return;
+      onConflict({ serverText: JSON.stringify(serverRaw ?? null), version });
+    } else if (api) {
+      const { merged } = mergeScenes(api.getSceneElementsIncludingDeleted(), serverRaw, api.getAppState());
+      api.updateScene({ elements: merged, captureUpdate: CaptureUpdateAction.NEVER });
+    }
+  };
+  handle._setEditable = (editable) => {
+    if (readonly) return;
+    setViewMode(!editable);
+  };
+
   /** Serialize the current scene into the document now (debounced from onChange). */
   function syncNow() {
     clearTimeout(serializeTimer);
@@ -329,7 +349,7 @@ export function start(mount, handle) {
   });
 
   function Board() {
-    const [viewMode, setView] = useState(readonly);
+    const [viewMode, setView] = useState(readonly || viewOnly);
     useEffect(() => {
       setViewMode = setView;
     }, []);

@@ -18,6 +18,18 @@ export function createHandle(mount) {
       await ready;
       return handle._flush();
     },
+    /** Merge a board saved by the other side of a live interview (`version`: the server's). */
+    applyRemote: async (scene, version) => {
+      await ready;
+      handle._applyRemote(scene, version);
+    },
+    /** Let this page draw, or make it view-only (a live interviewer's board). */
+    setEditable: async (editable) => {
+      await ready;
+      handle._setEditable(editable);
+    },
+    _applyRemote: () => {},
+    _setEditable: () => {},
     /** Enlarge the board to the whole window, or back. Escape also leaves full screen. */
     toggleFullscreen: (force) => handle._toggleFullscreen(force),
     isFullscreen: () => false,

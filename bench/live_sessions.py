@@ -1,0 +1,132 @@
+"""20 live interviews at once: how long until the interviewer's socket shows the candidate's work.
+
+Each session has a candidate autosaving a stage about once a second (typing pace) and the board
+every three seconds, through the real HTTP endpoints, and an interviewer connected over a real
+websocket. Latency runs from just before the candidate's save request is sent to the moment the
+interviewer's socket receives the matching event (same version). Targets: text p95 < 150 ms,
+board p95 < 250 ms. Needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL); `make bench` or:
+  DATABASE_URL=postgres://chalktalk:chalktalk@127.0.0.1:5432/chalktalk REDIS_URL=redis://127.0.0.1:6379/15 \\
+    .venv/bin/python bench/live_sessions.py
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import time
+
+import common
+import websockets
+from scene_factory import make_scene
+
+SESSIONS = int(os.environ.get("BENCH_SESSIONS", 20))
+SECONDS = float(os.environ.get("BENCH_SECONDS", 30))
+WORKERS = int(os.environ.get("BENCH_WORKERS", 2))
+BOARD_ELEMENTS = 60
+
+
+def prepare_sessions() -> list[dict]:
+    common.django_setup()
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+
+    from interviews.models import Question
+    from live import services
+
+    call_command("migrate", verbosity=0)
+    call_command("load_questions", verbosity=0)
+    question = Question.objects.get(slug="ad-click-prediction")
+    rooms = []
+    for i in range(SESSIONS):
+        lead, _ = User.objects.get_or_create(username=f"bench-live-lead-{i}")
+        seat, _ = User.objects.get_or_create(username=f"bench-live-seat-{i}")
+        session = services.live_session_create(interviewer=lead, question=question)
+        session = services.live_session_join(token=session.invite_token, user=seat)
+        rooms.append(
+            {
+                "session": session.pk,
+                "attempt": session.attempt_id,
+                "lead": common.logged_in(lead),
+                "seat": common.logged_in(seat),
+            }
+        )
+    return rooms
+
+
+async def run_room(base: str, room: dict, text_lag: list, board_lag: list, stop: float) -> None:
+    sent: dict[tuple[str, int], float] = {}
+    cookie = "; ".join(f"{k}={v}" for k, v in room["lead"]["cookies"].items())
+    url = base.replace("http://", "ws://") + f"/ws/live/{room['session']}/"
+    async with websockets.connect(
+        url, additional_headers={"Cookie": cookie, "Origin": base}, max_size=8 * 2**20
+    ) as socket:
+
+        async def listen() -> None:
+            async for message in socket:
+                if not message.startswith("{"):
+                    continue
+                event = json.loads(message)
+                if event["type"] in ("text", "board"):
+                    started = sent.pop((event["type"], event["version"]), None)
+                    if started is not None:
+                        lag = time.perf_counter() - started
+                        (text_lag if event["type"] == "text" else board_lag).append(lag)
+
+        listener = asyncio.create_task(listen())
+        http = common.KeepAliveClient(base, room["seat"]["cookies"])
+        headers = {"Content-Type": "application/json", "X-CSRFToken": room["seat"]["csrf"]}
+        text, text_version, board_version, next_board = "", 0, 0, 0.0
+        scene = make_scene(BOARD_ELEMENTS)
+        await asyncio.sleep(random.uniform(0, 1))  # people do not type in lock-step
+        while time.monotonic() < stop:
+            if time.monotonic() >= next_board:
+                element = random.choice(scene["elements"])
+                element["version"] += 1
+                element["x"] += 1
+                body = json.dumps({"scene": scene, "version": board_version}).encode()
+                sent[("board", board_version + 1)] = time.perf_counter()
+                path = f"/attempts/{room['attempt']}/whiteboard/?live=1"
+                status, payload = await http.request("POST", path, body, headers)
+                if status == 200:
+                    board_version = json.loads(payload)["version"]
+                next_board = time.monotonic() + 3
+            text = (text + "We would log impressions and clicks, then join them. ")[-8000:]
+            body = json.dumps({"text": text, "version": text_version}).encode()
+            sent[("text", text_version + 1)] = time.perf_counter()
+            path = f"/attempts/{room['attempt']}/stages/goals/?live=1"
+            status, payload = await http.request("POST", path, body, headers)
+            if status == 200:
+                text_version = json.loads(payload)["version"]
+            await asyncio.sleep(random.uniform(0.8, 1.2))
+        await asyncio.sleep(0.5)  # let the last events arrive
+        listener.cancel()
+        await http.close()
+
+
+async def run(base: str, rooms: list[dict]) -> tuple[list[float], list[float]]:
+    text_lag: list[float] = []
+    board_lag: list[float] = []
+    stop = time.monotonic() + SECONDS
+    await asyncio.gather(*(run_room(base, r, text_lag, board_lag, stop) for r in rooms))
+    return text_lag, board_lag
+
+
+def main() -> None:
+    assert os.environ.get("DATABASE_URL", "").startswith("postgres"), "set DATABASE_URL"
+    assert os.environ.get("REDIS_URL"), "set REDIS_URL (the channel layer)"
+    rooms = prepare_sessions()
+    env = {"CHALKTALK_ENV": "development", "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1"}
+    with common.served_app(env, workers=WORKERS) as base:
+        text_lag, board_lag = asyncio.run(run(base, rooms))
+    print(
+        common.summary("candidate text save -> interviewer socket", text_lag)
+        + " (target p95 < 150 ms)"
+    )
+    print(common.summary(f"board save ({BOARD_ELEMENTS} elements) -> interviewer socket", board_lag) + " (target p95 < 250 ms)")  # fmt: skip
+    print(f"{SESSIONS} live sessions, {WORKERS} uvicorn workers, {SECONDS:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,283 @@
+"""The live room's websocket: one per open page, for the interviewer or the candidate.
+
+On connect the consumer checks who is asking (only the session's two people get in), joins the
+groups its role may hear, and sends the whole room state, so a reconnect is a resync. Incoming
+messages are JSON objects with a `type`; each is size- and rate-limited, validated, and either
+applied through `live.services` or answered with an error frame. The connection stays up.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from live import events, services
+from live.models import LiveSession
+from live.services import LiveRefused
+
+log = logging.getLogger(__name__)
+
+CLOSE_NOT_ALLOWED = 4403
+CLOSE_TOO_MANY = 4429
+MAX_RATE_STRIKES = 20  # refused messages in a row before the connection is closed
+
+
+class TokenBucket:
+    def __init__(self, rate: float, burst: int):
+        self.rate, self.burst = rate, burst
+        self.tokens, self.at = float(burst), time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
+        self.at = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
+class FrameError(Exception):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+def _field(data: dict[str, Any], name: str, kind: type, *, optional: bool = False) -> Any:
+    value = data.get(name)
+    if value is None and optional:
+        return None
+    # htmx's ws-send posts form values as strings: accept digits for integer fields.
+    if kind is int and isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if kind is bool and isinstance(value, str) and value in {"true", "false"}:
+        value = value == "true"
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise FrameError("invalid", f"`{name}` must be a {kind.__name__}.")
+    return value
+
+
+class LiveSessionConsumer(AsyncWebsocketConsumer):
+    session_id: int
+    role: str
+    groups_joined: list[str]
+
+    async def connect(self) -> None:
+        self.groups_joined = []
+        user = self.scope.get("user")
+        self.session_id = int(self.scope["url_route"]["kwargs"]["pk"])
+        role = await self._role_of(user) if user and user.is_authenticated else None
+        if role is None:
+            # Not logged in, not one of the two people, or no such session: all look the same.
+            await self.close(code=CLOSE_NOT_ALLOWED)
+            return
+        self.role = role
+        self.bucket = TokenBucket(settings.LIVE_RATE_PER_SECOND, settings.LIVE_RATE_BURST)
+        self.strikes = 0
+        self.peers: dict[str, str] = {}  # channel name -> role of the other sockets in the room
+        await self.accept()
+        # Join before reading the state: an event racing the read arrives again, never not at all.
+        for audience in ("all", role):
+            group = events.group_name(self.session_id, audience)
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.groups_joined.append(group)
+        await self.send_room_state()
+        await self._announce("hello")
+
+    async def disconnect(self, code: int) -> None:
+        if not self.groups_joined:
+            return
+        await self._announce("bye")
+        for group in self.groups_joined:
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    # --- incoming ----------------------------------------------------------------------------
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        try:
+            if not self.bucket.take():
+                self.strikes += 1
+                if self.strikes > MAX_RATE_STRIKES:
+                    await self.close(code=CLOSE_TOO_MANY)
+                    return
+                raise FrameError("rate_limited", "Too many messages; slow down.")
+            self.strikes = 0
+            data = self._parse(text_data, bytes_data)
+            handler = HANDLERS[self.role].get(data["type"])
+            if handler is None:
+                raise FrameError("unknown_type", f"Unknown message type {data['type'][:40]!r}.")
+            await handler(self, data)
+        except FrameError as exc:
+            await self.send_json({"type": "error", "code": exc.code, "message": str(exc)})
+        except LiveRefused as exc:
+            await self.send_json({"type": "error", "code": "refused", "message": str(exc)})
+        except LiveSession.DoesNotExist:
+            await self.close(code=CLOSE_NOT_ALLOWED)
+
+    def _parse(self, text_data: str | None, bytes_data: bytes | None) -> dict[str, Any]:
+        if text_data is None:
+            raise FrameError("malformed", "Send JSON text frames.")
+        if len(text_data.encode("utf-8", "surrogatepass")) > settings.LIVE_MESSAGE_MAX_BYTES:
+            raise FrameError("too_large", "That message is too large.")
+        try:
+            data = json.loads(text_data)
+        except (ValueError, RecursionError):
+            raise FrameError("malformed", "That message is not valid JSON.") from None
+        if not isinstance(data, dict) or not isinstance(data.get("type"), str):
+            raise FrameError("malformed", "Send a JSON object with a `type`.")
+        return data
+
+    async def on_clock(self, data: dict[str, Any]) -> None:
+        running = _field(data, "running", bool)
+        await database_sync_to_async(services.clock_set)(
+            session_id=self.session_id, running=running
+        )
+
+    async def on_stage(self, data: dict[str, Any]) -> None:
+        stage = _field(data, "stage", str)
+        await database_sync_to_async(services.stage_set)(session_id=self.session_id, stage=stage)
+
+    async def on_hint(self, data: dict[str, Any]) -> None:
+        stage = _field(data, "stage", str)
+        index = _field(data, "index", int, optional=True) if data.get("index") != "" else None
+        text = _field(data, "text", str, optional=True) or ""
+        await database_sync_to_async(services.hint_send)(
+            session_id=self.session_id, stage=stage, index=index, text=text
+        )
+
+    async def on_note(self, data: dict[str, Any]) -> None:
+        text = _field(data, "text", str)
+        await database_sync_to_async(services.note_add)(session_id=self.session_id, text=text)
+
+    async def on_scorecard(self, data: dict[str, Any]) -> None:
+        criterion = _field(data, "criterion", str)
+        level = _field(data, "level", int, optional=True) if data.get("level") != "" else None
+        comment = _field(data, "comment", str, optional=True) or ""
+        await database_sync_to_async(services.scorecard_set)(
+            session_id=self.session_id, criterion_key=criterion, level=level, comment=comment
+        )
+
+    async def on_end(self, data: dict[str, Any]) -> None:
+        await database_sync_to_async(services.session_end)(session_id=self.session_id)
+
+    async def on_drawing(self, data: dict[str, Any]) -> None:
+        allow = _field(data, "allow", bool)
+        await database_sync_to_async(services.drawing_allow)(
+            session_id=self.session_id, allow=allow
+        )
+
+    async def on_resync(self, data: dict[str, Any]) -> None:
+        await self.send_room_state()
+
+    # --- outgoing ----------------------------------------------------------------------------
+
+    async def send_json(self, data: dict[str, Any]) -> None:
+        await self.send(text_data=json.dumps(data, separators=(",", ":")))
+
+    async def live_event(self, event: dict[str, Any]) -> None:
+        """An event from `live.events`; dropped unless this socket's role may see it."""
+        if event["audience"] not in ("all", self.role):
+            log.error("live: %s event reached a %s socket; dropped", event["audience"], self.role)
+            return
+        if event.get("html"):
+            await self.send(text_data=event["html"])
+        if event.get("data"):
+            await self.send_json(event["data"])
+
+    async def live_presence(self, event: dict[str, Any]) -> None:
+        """Who else is in the room: each socket announces itself; the others answer 'here'."""
+        sender, kind = event["channel"], event["kind"]
+        if sender == self.channel_name:
+            return
+        if kind == "bye":
+            self.peers.pop(sender, None)
+        else:
+            self.peers[sender] = event["role"]
+        if kind == "hello":
+            await self.channel_layer.send(
+                sender,
+                {"type": "live.presence", "kind": "here", "role": self.role, "channel": self.channel_name},
+            )  # fmt: skip
+        await self.send_presence()
+
+    async def _announce(self, kind: str) -> None:
+        group = events.group_name(self.session_id, "all")
+        message = {
+            "type": "live.presence",
+            "kind": kind,
+            "role": self.role,
+            "channel": self.channel_name,
+        }
+        await self.channel_layer.group_send(group, message)
+
+    async def send_presence(self) -> None:
+        present = {self.role, *self.peers.values()}
+        session = await database_sync_to_async(self._load)()
+        html = render_to_string(
+            "live/_presence.html", {"session": session, "present": present, "oob": True}
+        )
+        await self.send(text_data=html)
+
+    async def send_room_state(self) -> None:
+        state = await database_sync_to_async(self._room_state)()
+        for html in state.pop("fragments"):
+            await self.send(text_data=html)
+        await self.send_json(state)
+
+    # --- database -----------------------------------------------------------------------------
+
+    @database_sync_to_async
+    def _role_of(self, user) -> str | None:
+        session = LiveSession.objects.filter(pk=self.session_id).first()
+        return session.role_of(user) if session else None
+
+    def _load(self) -> LiveSession:
+        return LiveSession.objects.select_related(
+            "question", "attempt", "candidate", "interviewer"
+        ).get(pk=self.session_id)
+
+    def _room_state(self) -> dict[str, Any]:
+        """Everything this role's page needs to show the room as it is now."""
+        session = self._load()
+        state: dict[str, Any] = {**services.session_data(session), "type": "state"}
+        state["fragments"] = [services.hints_fragment(session)]
+        attempt = session.attempt
+        board = getattr(attempt, "whiteboard", None) if attempt else None
+        if board is not None:
+            state["board"] = {"scene": board.scene, "version": board.version}
+        if self.role == "interviewer":
+            state["fragments"].append(services.notes_fragment(session))
+            state["texts"] = (
+                {r.stage: {"text": r.text, "version": r.version} for r in attempt.responses.all()}
+                if attempt
+                else {}
+            )
+            state["scorecard"] = {
+                e.criterion_key: {"level": e.level, "comment": e.comment}
+                for e in session.scorecard.all()
+            }
+        return state
+
+
+HANDLERS = {
+    "interviewer": {
+        "clock": LiveSessionConsumer.on_clock,
+        "stage": LiveSessionConsumer.on_stage,
+        "hint": LiveSessionConsumer.on_hint,
+        "note": LiveSessionConsumer.on_note,
+        "scorecard": LiveSessionConsumer.on_scorecard,
+        "end": LiveSessionConsumer.on_end,
+        "resync": LiveSessionConsumer.on_resync,
+    },
+    "candidate": {
+        "drawing": LiveSessionConsumer.on_drawing,
+        "resync": LiveSessionConsumer.on_resync,
+    },
+}

@@ -1,0 +1,62 @@
+"""After a live interview: the automatic grade beside the interviewer's scorecard."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from interviews.hints import hints_by_stage
+from live.models import LiveSession
+from rubric.models import Grade
+from rubric.services import criteria_for_question
+from rubric.stages import STAGE_LABELS
+
+
+def review_context(session: LiveSession, role: str) -> dict[str, Any]:
+    attempt = session.attempt
+    grade = Grade.objects.filter(attempt=attempt).first() if attempt else None
+    grade_done = grade is not None and grade.status == Grade.Status.DONE
+    graded = {r.criterion_key: r for r in grade.results.all()} if grade_done else {}
+    scores = {e.criterion_key: e for e in session.scorecard.all()}
+    rows = []
+    for criterion in criteria_for_question(session.question):
+        auto = graded.get(criterion.id)
+        mine = scores.get(criterion.id)
+        auto_level = auto.level if auto else None
+        my_level = mine.level if mine else None
+        gap = None if auto_level is None or my_level is None else my_level - auto_level
+        rows.append(
+            {
+                "title": criterion.title,
+                "stage_label": STAGE_LABELS[criterion.stage],
+                "auto_level": auto_level,
+                "auto_evidence": auto.evidence[:1] if auto else [],
+                "level": my_level,
+                "comment": mine.comment if mine else "",
+                "gap": gap,
+                "gap_size": abs(gap) if gap is not None else 0,
+            }
+        )
+    compared = [r for r in rows if r["gap"] is not None]
+    shown_hints = hints_by_stage(attempt) if attempt else {}
+    return {
+        "session": session,
+        "role": role,
+        "question": session.question,
+        "attempt": attempt,
+        "grade": grade,
+        "grade_done": grade_done,
+        "rows": rows,
+        "agreements": sum(1 for r in compared if r["gap"] == 0),
+        "disagreements": sum(1 for r in compared if r["gap"] != 0),
+        "unscored": sum(1 for r in rows if r["level"] is None),
+        "notes": session.notes.all() if role == "interviewer" or session.notes_shared else None,
+        "hints": [
+            {
+                "stage_label": STAGE_LABELS[stage],
+                "text": hint.text,
+                "ladder": hint.index is not None,
+            }
+            for stage, hints in shown_hints.items()
+            for hint in hints
+        ],
+    }

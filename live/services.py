@@ -1,0 +1,285 @@
+"""Live interview writes: creating and joining sessions, and every action taken in the room.
+
+Each action locks the session row, so two interviewer tabs (or an action racing the end of the
+session) apply one after the other, and sends its events only after the commit (`events`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from interviews.models import Attempt, HintUse, Question
+from interviews.services import AttemptLocked, attempt_start, attempt_submit, stage_time_record
+from live import events
+from live.models import InterviewerNote, LiveSession, ScorecardEntry
+from rubric.schema import MAX_LEVEL
+from rubric.services import criteria_for_question
+from rubric.stages import STAGE_LABELS, STAGES
+
+
+class LiveRefused(Exception):
+    """An action that cannot be taken now; the message is shown to the person who tried."""
+
+
+# --- what the room shows ----------------------------------------------------------------------
+
+
+def session_data(session: LiveSession) -> dict[str, Any]:
+    """The shared state both people see: stage, clock and who is in the room."""
+    return {
+        "type": "session",
+        "state": session.state,
+        "stage": session.current_stage,
+        "stage_label": STAGE_LABELS[session.current_stage],
+        "clock": {"elapsed": round(session.clock_elapsed(), 1), "running": session.clock_started_at is not None},
+        "total_seconds": session.question.total_minutes * 60,
+        "drawing_allowed": session.candidate_allows_drawing,
+        "candidate": session.candidate.get_username() if session.candidate_id else None,
+        "review_url": reverse("live_review", args=[session.pk]),
+    }  # fmt: skip
+
+
+def hints_fragment(session: LiveSession) -> str:
+    """Every stage's hint list as htmx out-of-band swaps (the same markup the pages render)."""
+    from interviews.hints import hints_by_stage
+
+    shown = hints_by_stage(session.attempt) if session.attempt else {s: [] for s in STAGES}
+    return events.render_fragment("live/_hints_oob.html", {"shown": shown})
+
+
+def notes_fragment(session: LiveSession) -> str:
+    return events.render_fragment("live/_notes.html", {"notes": session.notes.all(), "oob": True})
+
+
+def _broadcast_session(session: LiveSession) -> None:
+    events.send_after_commit(session.pk, "all", data=session_data(session))
+
+
+# --- creating and joining ---------------------------------------------------------------------
+
+
+def live_session_create(*, interviewer, question: Question) -> LiveSession:
+    return LiveSession.objects.create(interviewer=interviewer, question=question)
+
+
+def live_session_join(*, token: str, user) -> LiveSession:
+    """Seat `user` as the candidate. The first person to join takes the seat; the link then closes."""
+    with transaction.atomic():
+        session = (
+            LiveSession.objects.select_for_update(of=("self",))
+            .select_related("question", "candidate")
+            .filter(invite_token=token)
+            .first()
+        )
+        if session is None:
+            raise LiveRefused("This invite link is not valid. Ask your interviewer for a new one.")
+        if session.role_of(user) is not None:
+            return session  # the interviewer checking the link, or the candidate coming back
+        if session.candidate_id is not None:
+            raise LiveRefused(
+                "Someone else has already joined this interview; the link works once."
+            )
+        if session.state == LiveSession.State.ENDED:
+            raise LiveRefused("This interview has ended.")
+        if session.invite_expired:
+            raise LiveRefused("This invite link has expired. Ask your interviewer for a new one.")
+        session.candidate = user
+        session.attempt = attempt_start(
+            user=user, question=session.question, mode=Attempt.Mode.LIVE
+        )
+        session.save(update_fields=["candidate", "attempt"])
+        _broadcast_session(session)
+    return session
+
+
+def session_for_attempt(attempt_id: int) -> int | None:
+    return (
+        LiveSession.objects.filter(attempt_id=attempt_id, state__in=_OPEN_STATES)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+_OPEN_STATES = [LiveSession.State.LOBBY, LiveSession.State.RUNNING, LiveSession.State.PAUSED]
+
+
+# --- the candidate's saves, relayed to the interviewer ---------------------------------------
+
+
+def relay_text_saved(*, attempt_id: int, stage: str, text: str, version: int) -> None:
+    session_id = session_for_attempt(attempt_id)
+    if session_id is not None:
+        data = {"type": "text", "stage": stage, "text": text, "version": version}
+        events.send_after_commit(session_id, "interviewer", data=data)
+
+
+def relay_board_saved(*, attempt_id: int, scene: dict, version: int, to: str) -> None:
+    """A board save by one side goes to the other side's sockets (`to`)."""
+    session_id = session_for_attempt(attempt_id)
+    if session_id is not None:
+        data = {"type": "board", "scene": scene, "version": version}
+        events.send_after_commit(session_id, to, data=data)
+
+
+# --- the interviewer's actions ---------------------------------------------------------------
+
+
+def _locked(session_id: int, *, open_only: bool = True) -> LiveSession:
+    session = (
+        LiveSession.objects.select_for_update(of=("self",))
+        .select_related("question", "attempt", "candidate")
+        .get(pk=session_id)
+    )
+    if open_only and session.state == LiveSession.State.ENDED:
+        raise LiveRefused("This interview has ended.")
+    return session
+
+
+def _attempt_of(session: LiveSession) -> Attempt:
+    if session.attempt is None:
+        raise LiveRefused("The candidate has not joined yet.")
+    return session.attempt
+
+
+def clock_set(*, session_id: int, running: bool) -> None:
+    with transaction.atomic():
+        session = _locked(session_id)
+        now = timezone.now()
+        if running and session.clock_started_at is None:
+            session.clock_started_at = now
+            session.state = LiveSession.State.RUNNING
+        elif not running and session.clock_started_at is not None:
+            session.clock_seconds = session.clock_elapsed(now)
+            session.clock_started_at = None
+            session.state = LiveSession.State.PAUSED
+        else:
+            return
+        session.save(update_fields=["clock_seconds", "clock_started_at", "state"])
+        _broadcast_session(session)
+
+
+def stage_set(*, session_id: int, stage: str) -> None:
+    if stage not in STAGES:
+        raise LiveRefused("Unknown stage.")
+    with transaction.atomic():
+        session = _locked(session_id)
+        if session.current_stage == stage:
+            return
+        session.current_stage = stage
+        session.save(update_fields=["current_stage"])
+        if session.attempt:
+            stage_time_record(attempt=session.attempt, stage=stage, seconds=0, current_stage=stage)
+        _broadcast_session(session)
+
+
+def hint_send(*, session_id: int, stage: str, index: int | None = None, text: str = "") -> HintUse:
+    """Show the candidate a hint from the stage's ladder (`index`) or in the interviewer's words."""
+    if stage not in STAGES:
+        raise LiveRefused("Unknown stage.")
+    text = text.strip()
+    if index is None and not text:
+        raise LiveRefused("Write the hint, or pick one from the ladder.")
+    if len(text) > settings.LIVE_NOTE_MAX_CHARS:
+        raise LiveRefused(f"Keep a hint under {settings.LIVE_NOTE_MAX_CHARS:,} characters.")
+    with transaction.atomic():
+        session = _locked(session_id)
+        attempt = _attempt_of(session)
+        if index is not None:
+            if not 0 <= index < len(session.question.hints.get(stage, [])):
+                raise LiveRefused("That hint is not in this stage's ladder.")
+            use, created = HintUse.objects.get_or_create(attempt=attempt, stage=stage, index=index)
+            if not created:
+                raise LiveRefused("That hint was already sent.")
+        else:
+            use = HintUse.objects.create(attempt=attempt, stage=stage, text=text)
+        events.send_after_commit(session.pk, "all", html=hints_fragment(session))
+        events.send_after_commit(
+            session.pk,
+            "candidate",
+            data={"type": "hint", "stage": stage, "stage_label": STAGE_LABELS[stage]},
+        )
+    return use
+
+
+def note_add(*, session_id: int, text: str) -> InterviewerNote:
+    text = text.strip()
+    if not text:
+        raise LiveRefused("The note is empty.")
+    if len(text) > settings.LIVE_NOTE_MAX_CHARS:
+        raise LiveRefused(f"Keep a note under {settings.LIVE_NOTE_MAX_CHARS:,} characters.")
+    with transaction.atomic():
+        session = _locked(session_id, open_only=False)
+        note = InterviewerNote.objects.create(
+            session=session,
+            stage=session.current_stage,
+            text=text,
+            clock_seconds=int(session.clock_elapsed()),
+        )
+        events.send_after_commit(session.pk, "interviewer", html=notes_fragment(session))
+    return note
+
+
+def scorecard_set(
+    *, session_id: int, criterion_key: str, level: int | None, comment: str
+) -> ScorecardEntry:
+    if level is not None and not 0 <= level <= MAX_LEVEL:
+        raise LiveRefused(f"A level is a whole number from 0 to {MAX_LEVEL}.")
+    if len(comment) > settings.LIVE_NOTE_MAX_CHARS:
+        raise LiveRefused(f"Keep a comment under {settings.LIVE_NOTE_MAX_CHARS:,} characters.")
+    with transaction.atomic():
+        session = _locked(session_id, open_only=False)
+        keys = {c.id for c in criteria_for_question(session.question)}
+        if criterion_key not in keys:
+            raise LiveRefused("That criterion is not in this question's rubric.")
+        entry, _ = ScorecardEntry.objects.update_or_create(
+            session=session,
+            criterion_key=criterion_key,
+            defaults={"level": level, "comment": comment.strip()},
+        )
+        data = {
+            "type": "scorecard",
+            "criterion": criterion_key,
+            "level": level,
+            "comment": entry.comment,
+        }
+        events.send_after_commit(session.pk, "interviewer", data=data)
+    return entry
+
+
+def drawing_allow(*, session_id: int, allow: bool) -> None:
+    """The candidate lets the interviewer draw on the board too (or takes it back)."""
+    with transaction.atomic():
+        session = _locked(session_id)
+        if session.candidate_allows_drawing != allow:
+            session.candidate_allows_drawing = allow
+            session.save(update_fields=["candidate_allows_drawing"])
+            _broadcast_session(session)
+
+
+def session_end(*, session_id: int) -> LiveSession:
+    """Stop the clock, lock the answer and grade it as a solo submission would be."""
+    with transaction.atomic():
+        session = _locked(session_id)
+        now = timezone.now()
+        session.clock_seconds = session.clock_elapsed(now)
+        session.clock_started_at = None
+        session.state = LiveSession.State.ENDED
+        session.ended_at = now
+        session.save(update_fields=["clock_seconds", "clock_started_at", "state", "ended_at"])
+        if session.attempt and session.attempt.status == Attempt.Status.DRAFT:
+            # Submitted meanwhile by another path: the grade is already on its way.
+            with contextlib.suppress(AttemptLocked):
+                attempt_submit(attempt=session.attempt)
+        _broadcast_session(session)
+    return session
+
+
+def notes_share(*, session: LiveSession, share: bool) -> None:
+    LiveSession.objects.filter(pk=session.pk).update(notes_shared=share)
+    session.notes_shared = share

@@ -1,0 +1,154 @@
+// The interviewer's side of a live interview: the candidate's answer and board as they change,
+// the shared clock and stage, hints, private notes and the scorecard.
+import { on, send, startClock, state, toast, wordCount } from "./room.js";
+
+const $ = (selector, root = document) => root.querySelector(selector);
+const $$ = (selector, root = document) => [...root.querySelectorAll(selector)];
+const DONE_WORDS = 60;
+
+let current = state.stage;
+let running = state.clock.running;
+let candidate = state.candidate;
+const textVersions = {};
+const updatedAt = {};
+
+startClock($("[data-live-clock]"));
+
+// --- the candidate's text, stage by stage ----------------------------------------------------------
+
+function showText(stage, text, version) {
+  if (version < (textVersions[stage] ?? -1)) return; // an older save arriving late
+  textVersions[stage] = version;
+  const panel = $(`[data-live-text="${stage}"]`);
+  if (!panel) return;
+  panel.textContent = text; // plain text: the candidate's words are never parsed as HTML here
+  panel.classList.toggle("is-empty", !text.trim());
+  const words = wordCount(text);
+  $(`[data-words="${stage}"]`).textContent = `${words} word${words === 1 ? "" : "s"}`;
+  $(`[data-live-stage="${stage}"]`).dataset.state = words >= DONE_WORDS ? "done" : words ? "started" : "empty";
+}
+
+$$("[data-live-text]").forEach((panel) => showText(panel.dataset.liveText, panel.textContent, 0));
+
+on("text", (data) => {
+  showText(data.stage, data.text, data.version);
+  updatedAt[data.stage] = Date.now();
+});
+on("state", (data) => {
+  for (const [stage, { text, version }] of Object.entries(data.texts || {})) showText(stage, text, version);
+  for (const [criterion, entry] of Object.entries(data.scorecard || {})) showScore({ criterion, ...entry });
+  if (data.board) window.chalktalkWhiteboard?.applyRemote(data.board.scene, data.board.version);
+});
+on("board", (data) => window.chalktalkWhiteboard?.applyRemote(data.scene, data.version));
+
+setInterval(() => {
+  for (const [stage, at] of Object.entries(updatedAt)) {
+    const ago = Math.round((Date.now() - at) / 1000);
+    $(`[data-updated="${stage}"]`).textContent = ago < 3 ? "typing…" : `updated ${ago < 60 ? `${ago} s` : `${Math.round(ago / 60)} min`} ago`;
+  }
+}, 1000);
+
+// --- stage, clock and the room ------------------------------------------------------------------------
+
+function showStage(stage) {
+  current = stage;
+  $$("[data-stage-panel]").forEach((panel) => panel.classList.toggle("is-current", panel.dataset.stagePanel === stage));
+  $$("[data-live-stage]").forEach((button) => {
+    if (button.dataset.liveStage === stage) button.setAttribute("aria-current", "step");
+    else button.removeAttribute("aria-current");
+  });
+}
+
+on("session", (data) => {
+  if (data.stage !== current) showStage(data.stage);
+  running = data.clock.running;
+  const toggle = $("[data-clock-toggle]");
+  toggle.textContent = running ? "Pause the clock" : data.state === "lobby" ? "Start the clock" : "Resume the clock";
+  toggle.classList.toggle("btn--primary", !running);
+  if (!candidate && data.candidate) {
+    // The candidate just joined: load the room with their answer and board.
+    window.location.reload();
+  }
+  candidate = data.candidate;
+  const draw = $("[data-board-draw]");
+  if (draw) {
+    draw.disabled = !data.drawing_allowed;
+    if (!data.drawing_allowed) setDrawing(false);
+    draw.title = data.drawing_allowed ? "The candidate lets you draw" : "The candidate decides whether you may draw";
+  }
+});
+
+$$("[data-live-stage]").forEach((button) =>
+  button.addEventListener("click", () => send({ type: "stage", stage: button.dataset.liveStage })),
+);
+$("[data-clock-toggle]").addEventListener("click", () => send({ type: "clock", running: !running }));
+
+// --- drawing on the candidate's board (when they allow it) --------------------------------------------
+
+let drawing = false;
+function setDrawing(on) {
+  drawing = on;
+  const draw = $("[data-board-draw]");
+  if (draw) {
+    draw.textContent = on ? "Stop drawing" : draw.disabled ? "View only" : "Draw too";
+    draw.setAttribute("aria-pressed", String(on));
+  }
+  const boardState = $("[data-board-state]");
+  if (boardState) boardState.hidden = !on;
+  window.chalktalkWhiteboard?.setEditable(on);
+}
+$("[data-board-draw]")?.addEventListener("click", () => setDrawing(!drawing));
+
+// --- hints, scorecard, end -------------------------------------------------------------------------
+
+// A ladder hint, once sent, cannot be sent again.
+document.body.addEventListener("htmx:wsAfterSend", (event) => {
+  const button = event.target.querySelector("[data-ladder-send]");
+  if (button) {
+    button.disabled = true;
+    button.textContent = "Sent";
+  }
+});
+
+function showScore({ criterion, level, comment }) {
+  const form = $(`[data-criterion="${CSS.escape(criterion)}"]`);
+  if (!form) return;
+  $$("input[name=level]", form).forEach((input) => {
+    input.checked = level !== null && input.value === String(level);
+  });
+  const box = $("input[name=comment]", form);
+  if (document.activeElement !== box) box.value = comment;
+  form.classList.add("is-saved");
+}
+on("scorecard", showScore);
+
+const endDialog = $("#end-dialog");
+$("[data-open-end]").addEventListener("click", () => {
+  const forms = $$("[data-criterion]");
+  const scored = forms.filter((form) => $("input[name=level]:checked", form)).length;
+  $("[data-end-scored]").textContent =
+    scored === forms.length
+      ? "Your scorecard is complete."
+      : `You have scored ${scored} of ${forms.length} criteria. You can end anyway; unscored criteria are left out of the comparison.`;
+  endDialog.showModal();
+});
+$("[data-close-end]").addEventListener("click", () => endDialog.close());
+$("[data-confirm-end]").addEventListener("click", () => {
+  if (send({ type: "end" })) {
+    $("[data-confirm-end]").disabled = true;
+    $("[data-confirm-end]").textContent = "Ending…";
+  }
+});
+
+$$("[data-copy]").forEach((button) =>
+  button.addEventListener("click", async () => {
+    const input = $(button.dataset.copy);
+    input.select();
+    try {
+      await navigator.clipboard.writeText(input.value);
+      button.textContent = "Copied";
+    } catch {
+      button.textContent = "Press Ctrl+C";
+    }
+  }),
+);

@@ -1,0 +1,115 @@
+// What both sides of a live interview share: the socket (opened by htmx's ws extension, which
+// also swaps the server-rendered fragments it sends), JSON events, the clock and small UI bits.
+import { renderClock } from "../clock.js";
+
+export const state = JSON.parse(document.getElementById("live-state").textContent);
+const root = document.querySelector("[data-live-root]");
+const connection = document.querySelector("[data-connection]");
+const handlers = {};
+let socket = null;
+let clock = { elapsed: 0, running: false, at: performance.now() };
+
+/** Call `handler(event)` for every JSON event of `type` from the server. */
+export function on(type, handler) {
+  (handlers[type] ||= []).push(handler);
+}
+
+/** Send a JSON message; false when the socket is not open (the ws extension reconnects). */
+export function send(message) {
+  if (!socket) {
+    toast("Not connected — reconnecting…", "error");
+    return false;
+  }
+  socket.send(JSON.stringify(message));
+  return true;
+}
+
+function setConnection(status, label) {
+  if (!connection) return;
+  connection.dataset.state = status;
+  connection.textContent = label;
+}
+
+root.addEventListener("htmx:wsOpen", (event) => {
+  socket = event.detail.socketWrapper;
+  setConnection("live", "Live");
+});
+root.addEventListener("htmx:wsClose", (event) => {
+  socket = null;
+  const code = event.detail.event.code;
+  if (code === 4403) setConnection("error", "Not allowed in this room");
+  else if (code === 4429) setConnection("error", "Disconnected: too many messages. Reload the page.");
+  else setConnection("connecting", "Reconnecting…");
+});
+// JSON events are ours; anything else is an HTML fragment for htmx to swap in place.
+root.addEventListener("htmx:wsBeforeMessage", (event) => {
+  const message = event.detail.message;
+  if (typeof message !== "string" || !message.startsWith("{")) return;
+  event.preventDefault();
+  let data;
+  try {
+    data = JSON.parse(message);
+  } catch {
+    return;
+  }
+  for (const handler of handlers[data.type] || []) handler(data);
+});
+
+on("state", (data) => dispatch({ ...data, type: "session" }));
+on("error", (data) => toast(data.message, "error"));
+
+function dispatch(data) {
+  for (const handler of handlers[data.type] || []) handler(data);
+}
+
+// --- the shared clock ---------------------------------------------------------------------------
+
+on("session", (data) => {
+  clock = { ...data.clock, at: performance.now(), total: data.total_seconds, state: data.state };
+  if (data.state === "ended") window.location.assign(data.review_url);
+});
+
+/** Seconds left on the shared clock (negative when over) and what to call it right now. */
+export function clockReading() {
+  const running = clock.running ? (performance.now() - clock.at) / 1000 : 0;
+  const left = (clock.total || state.total_seconds) - (clock.elapsed + running);
+  const label = { lobby: "Waiting to start", paused: "Paused" }[clock.state || state.state] || null;
+  return { left, label, running: clock.running };
+}
+
+export function startClock(node) {
+  const draw = () => {
+    const { left, label } = clockReading();
+    renderClock(node, left, clock.total || state.total_seconds, label);
+  };
+  draw();
+  setInterval(draw, 1000);
+  on("session", draw);
+}
+
+// --- small things -------------------------------------------------------------------------------
+
+const toastNode = document.querySelector("[data-toast]");
+let toastTimer = null;
+
+export function toast(message, tone = "info") {
+  if (!toastNode) return;
+  toastNode.textContent = message;
+  toastNode.dataset.tone = tone;
+  toastNode.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => {
+    toastNode.hidden = true;
+  }, 5000);
+}
+
+export function wordCount(text) {
+  const words = text.trim().match(/\S+/g);
+  return words ? words.length : 0;
+}
+
+// Forms sent over the socket (ws-send) start empty again once sent.
+root.addEventListener("htmx:wsAfterSend", (event) => {
+  const form = event.target.closest("[data-reset-after-send]");
+  if (form) form.reset();
+});

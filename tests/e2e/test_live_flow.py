@@ -1,0 +1,144 @@
+"""Two browsers, one interview: an interviewer and a candidate in separate Chromium contexts.
+
+The app runs under uvicorn (ASGI, so websockets work) in this process against the test database,
+with the Redis channel layer and a real Celery worker for the grade.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import threading
+import time
+
+import pytest
+import uvicorn
+from django.contrib.auth.models import User
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser import wait_for_board, wait_until
+from tests.factories import PASSWORD
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+SENTENCE = "We maximise revenue by predicting a calibrated click probability for each ad."
+NOTE = "Private: strong framing, check the baseline later"
+DRAW_BOX = """async () => {
+  const board = await window.chalktalkWhiteboard.ready;
+  const [box] = board.toElements([{type: "rectangle", id: "feature-store", x: 40, y: 40, width: 180, height: 80}], {regenerateIds: false});
+  board.api.updateScene({elements: [...board.api.getSceneElements(), box]});
+  return box.id;
+}"""
+
+
+@pytest.fixture
+def asgi_server(transactional_db):
+    from config.asgi import application
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(
+            application, host="127.0.0.1", port=port, lifespan="off", log_level="warning"
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def log_in(browser: Browser, base: str, username: str) -> Page:
+    User.objects.create_user(username, password=PASSWORD)
+    page = browser.new_context(viewport={"width": 1500, "height": 1000}).new_page()
+    page.goto(base + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/questions/")
+    return page
+
+
+def test_an_interviewer_and_a_candidate_run_a_live_interview(
+    browser: Browser, asgi_server, celery_worker
+):
+    from rubric.services import bank_sync
+
+    bank_sync()
+    lead = log_in(browser, asgi_server, "lead")
+    seat = log_in(browser, asgi_server, "seat")
+    outside = []
+    for page in (lead, seat):
+        page.on(
+            "request",
+            lambda r: outside.append(r.url) if not r.url.startswith(asgi_server) else None,
+        )
+        page.on(
+            "websocket", lambda ws: outside.append(ws.url) if "127.0.0.1" not in ws.url else None
+        )
+
+    lead.goto(asgi_server + "/live/")
+    lead.select_option("#live-question", "ad-click-prediction")
+    lead.get_by_role("button", name="Create the session").click()
+    expect(lead.locator("[data-connection]")).to_have_text("Live")
+    invite = lead.locator("#invite-url").input_value()
+
+    seat.goto(invite)
+    seat.get_by_role("button", name="Join the interview").click()
+    expect(seat.locator("[data-connection]")).to_have_text("Live")
+    expect(seat.locator("[data-clock-label]")).to_have_text("Waiting to start")
+    # The interviewer's room fills in once the candidate is there.
+    expect(lead.locator("#live-presence .is-here")).to_have_count(2, timeout=10_000)
+    wait_for_board(lead)
+
+    lead.get_by_role("button", name="Start the clock").click()
+    expect(seat.locator("[data-clock-label]")).to_have_text("Time left")
+
+    # A typed sentence reaches the interviewer's panel.
+    seat.locator("[data-stage-text=goals]").type(SENTENCE[:20])
+    seat.locator("[data-stage-text=goals]").fill(SENTENCE)
+    expect(lead.locator("[data-live-text=goals]")).to_have_text(SENTENCE, timeout=10_000)
+
+    # A box drawn on the candidate's board appears on the interviewer's.
+    wait_for_board(seat)
+    seat.evaluate(DRAW_BOX)
+    wait_until(
+        lead,
+        "window.chalktalkWhiteboard.api.getSceneElements().some(e => e.id === 'feature-store')",
+    )
+
+    # A hint from the ladder reaches the candidate, on the stage it was sent for.
+    lead.locator("[data-stage-panel=goals] [data-ladder-send]").first.click()
+    expect(seat.locator("#hints-goals li")).to_have_count(1)
+    expect(seat.locator("[data-toast]")).to_contain_text("New hint from your interviewer")
+
+    # Moving to the next stage moves the candidate too.
+    lead.locator("[data-live-stage=data]").click()
+    expect(seat.locator("[data-stage-panel=data]")).to_be_visible()
+
+    # A private note and a scorecard line.
+    lead.fill("#note-text", NOTE)
+    lead.get_by_role("button", name="Add note").click()
+    expect(lead.locator("#live-notes")).to_contain_text(NOTE)
+    row = lead.locator("[data-criterion=business-to-ml-objective]")
+    row.locator("label", has_text="3").click()
+    row.locator("input[name=comment]").fill("Tied revenue to pCTR at once")
+    row.locator("input[name=comment]").press("Tab")
+    expect(row).to_have_class(re.compile("is-saved"))
+    assert NOTE not in seat.content()
+
+    lead.get_by_role("button", name="End interview").click()
+    lead.get_by_role("button", name="End and grade").click()
+    for page in (lead, seat):
+        page.wait_for_url(re.compile(r"/live/\d+/review/$"))
+    expect(lead.locator(".score-ring")).to_be_visible(timeout=20_000)
+    expect(lead.locator(".review-compare")).to_contain_text("Tied revenue to pCTR at once")
+    expect(seat.locator(".review-compare")).to_contain_text("Tied revenue to pCTR at once")
+    expect(seat.locator("body")).not_to_contain_text(NOTE)
+    assert outside == []

@@ -1,0 +1,98 @@
+"""Live-interview test helpers: seated sessions and websocket clients on the real ASGI stack.
+
+The sockets go through config.asgi (origin check, session auth, routing) and the Redis channel
+layer of the test settings. A `Socket` keeps every frame it has received, so a test can inspect
+all that a candidate's browser was ever sent.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from channels.testing import WebsocketCommunicator
+from django.test import Client
+
+from config.asgi import application
+from live import services
+from live.models import LiveSession
+
+ORIGIN = "http://localhost"
+
+
+def seated_session(interviewer, candidate, question) -> LiveSession:
+    session = services.live_session_create(interviewer=interviewer, question=question)
+    if candidate is not None:
+        session = services.live_session_join(token=session.invite_token, user=candidate)
+    return session
+
+
+def session_cookie(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return client.cookies["sessionid"].value
+
+
+@dataclass
+class Socket:
+    communicator: WebsocketCommunicator
+    frames: list[str] = field(default_factory=list)
+
+    async def send(self, message) -> None:
+        text = message if isinstance(message, str) else json.dumps(message)
+        await self.communicator.send_to(text_data=text)
+
+    async def receive(self, timeout: float = 3) -> str:
+        output = await self.communicator.receive_output(timeout)
+        if output["type"] == "websocket.close":
+            raise ConnectionClosed(output.get("code"))
+        self.frames.append(output["text"])
+        return output["text"]
+
+    async def next_json(self, kind: str, timeout: float = 3) -> dict:
+        """The next JSON frame of type `kind` (skipping HTML fragments and other events)."""
+        while True:
+            text = await self.receive(timeout)
+            if text.startswith("{"):
+                data = json.loads(text)
+                if data["type"] == kind:
+                    return data
+
+    async def next_html(self, fragment_id: str, timeout: float = 3) -> str:
+        while True:
+            text = await self.receive(timeout)
+            if f'id="{fragment_id}"' in text:
+                return text
+
+    async def drain(self, timeout: float = 0.3) -> list[str]:
+        """Whatever else arrives within `timeout` seconds."""
+        got = []
+        while not await self.communicator.receive_nothing(timeout):
+            got.append(await self.receive())
+        return got
+
+    async def close(self) -> None:
+        await self.communicator.disconnect()
+
+
+class ConnectionClosed(Exception):
+    pass
+
+
+async def open_socket(
+    session_id: int, user=None, *, origin: str = ORIGIN, cookie: str | None = None
+) -> tuple[bool, Socket | int | None]:
+    """Connect as `user`; returns (True, Socket) or (False, close code)."""
+    headers = [(b"host", b"localhost"), (b"origin", origin.encode())]
+    if user is not None or cookie is not None:
+        from asgiref.sync import sync_to_async
+
+        value = cookie or await sync_to_async(session_cookie)(user)
+        headers.append((b"cookie", f"sessionid={value}".encode()))
+    communicator = WebsocketCommunicator(application, f"/ws/live/{session_id}/", headers=headers)
+    connected, code = await communicator.connect(timeout=5)
+    if not connected:
+        return False, code
+    # A socket may be accepted and closed at once (a refused user): read what comes first.
+    socket = Socket(communicator)
+    return True, socket
