@@ -13,7 +13,7 @@ TEST_ENV := CHALKTALK_ENV=test \
 	REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/15} \
 	CELERY_QUEUE=chalktalk-test-$$$$
 
-.PHONY: run setup test lint format services worker bench clean prod-local
+.PHONY: run setup test lint format services worker bench clean prod-local load-test
 
 # The marker is written last, so an interrupted `venv` is rebuilt instead of half-used.
 $(VENV)/.complete:
@@ -71,3 +71,8 @@ bench: setup services
 
 clean:
 	rm -rf $(VENV) $(STAMPS) db.sqlite3 staticfiles
+
+# Five minutes of 200 autosaving candidates, 20 live interviews and a stream of submissions against
+# `scripts/prod_local.sh` (started and stopped by the script), then every confirmed save read back.
+load-test: setup services
+	$(PY) bench/load_test.py

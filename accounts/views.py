@@ -15,6 +15,7 @@ from accounts.forms import AccountDeleteForm, SignupForm
 from accounts.throttle import login_blocked, login_failed, login_succeeded
 from interviews.exports import user_data
 from interviews.models import Attempt
+from live.exports import live_sessions_data
 
 
 @require_http_methods(["GET", "POST"])
@@ -46,9 +47,8 @@ def account(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def account_export(request: HttpRequest) -> JsonResponse:
-    response = JsonResponse(
-        user_data(request.user), json_dumps_params={"indent": 1, "ensure_ascii": False}
-    )
+    data = {**user_data(request.user), "live_interviews": live_sessions_data(request.user)}
+    response = JsonResponse(data, json_dumps_params={"indent": 1, "ensure_ascii": False})
     response["Content-Disposition"] = (
         f'attachment; filename="chalktalk-{request.user.username}.json"'
     )

@@ -35,6 +35,17 @@ def logged_in(user) -> dict:
     return {"cookies": cookies, "csrf": cookies["csrftoken"]}
 
 
+def live_socket(base: str, session_id: int, cookies: dict[str, str]):
+    """A websocket to a live interview, logged in with `cookies` (use with `async with`)."""
+    import websockets
+
+    cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    url = base.replace("http://", "ws://") + f"/ws/live/{session_id}/"
+    return websockets.connect(
+        url, additional_headers={"Cookie": cookie, "Origin": base}, max_size=8 * 2**20
+    )
+
+
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     if not ordered:

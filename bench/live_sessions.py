@@ -3,7 +3,8 @@
 Each session has a candidate autosaving a stage about once a second (typing pace) and the board
 every three seconds, through the real HTTP endpoints, and an interviewer connected over a real
 websocket. Latency runs from just before the candidate's save request is sent to the moment the
-interviewer's socket receives the matching event (same version). Targets: text p95 < 150 ms,
+interviewer's socket receives the matching event (same version); the first 3 s are reported apart.
+Targets: text p95 < 150 ms,
 board p95 < 250 ms. Needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL); `make bench` or:
   DATABASE_URL=postgres://chalktalk:chalktalk@127.0.0.1:5432/chalktalk REDIS_URL=redis://127.0.0.1:6379/15 \\
     .venv/bin/python bench/live_sessions.py
@@ -18,13 +19,15 @@ import random
 import time
 
 import common
-import websockets
 from scene_factory import make_scene
 
 SESSIONS = int(os.environ.get("BENCH_SESSIONS", 20))
 SECONDS = float(os.environ.get("BENCH_SECONDS", 30))
 WORKERS = int(os.environ.get("BENCH_WORKERS", 2))
-BOARD_ELEMENTS = 60
+BOARD_ELEMENTS = int(os.environ.get("BENCH_BOARD_ELEMENTS", 60))
+# All sessions start within the first second: their first saves fill the servers' connection pools
+# and write each board's first history keyframe. Reported apart from the steady state.
+WARMUP = 3.0
 
 
 def prepare_sessions() -> list[dict]:
@@ -55,13 +58,9 @@ def prepare_sessions() -> list[dict]:
     return rooms
 
 
-async def run_room(base: str, room: dict, text_lag: list, board_lag: list, stop: float) -> None:
+async def run_room(base: str, room: dict, lags: dict, stop: float) -> None:
     sent: dict[tuple[str, int], float] = {}
-    cookie = "; ".join(f"{k}={v}" for k, v in room["lead"]["cookies"].items())
-    url = base.replace("http://", "ws://") + f"/ws/live/{room['session']}/"
-    async with websockets.connect(
-        url, additional_headers={"Cookie": cookie, "Origin": base}, max_size=8 * 2**20
-    ) as socket:
+    async with common.live_socket(base, room["session"], room["lead"]["cookies"]) as socket:
 
         async def listen() -> None:
             async for message in socket:
@@ -72,7 +71,8 @@ async def run_room(base: str, room: dict, text_lag: list, board_lag: list, stop:
                     started = sent.pop((event["type"], event["version"]), None)
                     if started is not None:
                         lag = time.perf_counter() - started
-                        (text_lag if event["type"] == "text" else board_lag).append(lag)
+                        warm = time.monotonic() > stop - SECONDS + WARMUP
+                        lags[event["type"], warm].append(lag)
 
         listener = asyncio.create_task(listen())
         http = common.KeepAliveClient(base, room["seat"]["cookies"])
@@ -105,12 +105,11 @@ async def run_room(base: str, room: dict, text_lag: list, board_lag: list, stop:
         await http.close()
 
 
-async def run(base: str, rooms: list[dict]) -> tuple[list[float], list[float]]:
-    text_lag: list[float] = []
-    board_lag: list[float] = []
+async def run(base: str, rooms: list[dict]) -> dict:
+    lags = {(kind, warm): [] for kind in ("text", "board") for warm in (False, True)}
     stop = time.monotonic() + SECONDS
-    await asyncio.gather(*(run_room(base, r, text_lag, board_lag, stop) for r in rooms))
-    return text_lag, board_lag
+    await asyncio.gather(*(run_room(base, r, lags, stop) for r in rooms))
+    return lags
 
 
 def main() -> None:
@@ -119,12 +118,15 @@ def main() -> None:
     rooms = prepare_sessions()
     env = {"CHALKTALK_ENV": "development", "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1"}
     with common.served_app(env, workers=WORKERS) as base:
-        text_lag, board_lag = asyncio.run(run(base, rooms))
-    print(
-        common.summary("candidate text save -> interviewer socket", text_lag)
-        + " (target p95 < 150 ms)"
+        lags = asyncio.run(run(base, rooms))
+    text = common.summary("candidate text save -> interviewer socket", lags["text", True])
+    print(f"{text} (target p95 < 150 ms)")
+    label = f"board save ({BOARD_ELEMENTS} elements) -> interviewer socket"
+    print(f"{common.summary(label, lags['board', True])} (target p95 < 250 ms)")
+    label = (
+        f"first {WARMUP:.0f} s: every session's first saves at once (pools fill, first keyframes)"
     )
-    print(common.summary(f"board save ({BOARD_ELEMENTS} elements) -> interviewer socket", board_lag) + " (target p95 < 250 ms)")  # fmt: skip
+    print(common.summary(label, lags["text", False] + lags["board", False]))
     print(f"{SESSIONS} live sessions, {WORKERS} uvicorn workers, {SECONDS:.0f} s")
 
 

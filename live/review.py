@@ -7,8 +7,8 @@ from typing import Any
 from interviews.hints import hints_by_stage
 from live.models import LiveSession
 from rubric.models import Grade
-from rubric.services import criteria_for_question
-from rubric.stages import STAGE_LABELS
+from rubric.services import bank_for_grade, criteria_for_question
+from rubric.stages import DIAGRAM, GRADED_STAGES, STAGE_LABELS
 
 
 def review_context(session: LiveSession, role: str) -> dict[str, Any]:
@@ -18,7 +18,14 @@ def review_context(session: LiveSession, role: str) -> dict[str, Any]:
     graded = {r.criterion_key: r for r in grade.results.all()} if grade_done else {}
     scores = {e.criterion_key: e for e in session.scorecard.all()}
     rows = []
-    for criterion in criteria_for_question(session.question):
+    order = {stage: i for i, stage in enumerate((*GRADED_STAGES, DIAGRAM))}
+    if grade is not None:
+        bank, slug = bank_for_grade(grade)  # the rubric version the grade used
+        criteria = bank.criteria_for(slug)
+    else:
+        criteria = criteria_for_question(session.question)
+    criteria = sorted(criteria, key=lambda c: order[c.stage])
+    for criterion in criteria:
         auto = graded.get(criterion.id)
         mine = scores.get(criterion.id)
         auto_level = auto.level if auto else None
@@ -29,7 +36,6 @@ def review_context(session: LiveSession, role: str) -> dict[str, Any]:
                 "title": criterion.title,
                 "stage_label": STAGE_LABELS[criterion.stage],
                 "auto_level": auto_level,
-                "auto_evidence": auto.evidence[:1] if auto else [],
                 "level": my_level,
                 "comment": mine.comment if mine else "",
                 "gap": gap,
@@ -50,6 +56,12 @@ def review_context(session: LiveSession, role: str) -> dict[str, Any]:
         "disagreements": sum(1 for r in compared if r["gap"] != 0),
         "unscored": sum(1 for r in rows if r["level"] is None),
         "notes": session.notes.all() if role == "interviewer" or session.notes_shared else None,
+        "answers": [
+            {"label": STAGE_LABELS[r.stage], "text": r.text}
+            for r in sorted(attempt.responses.all(), key=lambda r: order[r.stage])
+        ]
+        if attempt
+        else [],
         "hints": [
             {
                 "stage_label": STAGE_LABELS[stage],

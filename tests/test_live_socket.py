@@ -159,6 +159,8 @@ def test_hints_reach_the_candidate_escaped_and_are_recorded_against_the_stage(
         )
         await lead.send({"type": "hint", "stage": "goals", "index": 1})
         assert (await lead.next_json("error"))["message"] == "That hint was already sent."
+        # The refused hint rolled back, so nothing was sent about it.
+        assert not any("hints-goals" in f for f in await seat.drain())
         await lead.send({"type": "hint", "stage": "goals", "index": 99})
         assert (await lead.next_json("error"))["code"] == "refused"
         await lead.close()
@@ -342,3 +344,45 @@ def test_the_board_travels_both_ways_only_when_the_candidate_allows_drawing(
         await seat.close()
 
     run(scenario)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        {"type": "clock", "running": True},
+        {"type": "stage", "stage": "data"},
+        {"type": "hint", "stage": "goals", "text": "self-help"},
+        {"type": "note", "text": "about myself"},
+        {"type": "scorecard", "criterion": "clarify-requirements", "level": 3},
+        {"type": "end"},
+    ],
+    ids=lambda m: m["type"],
+)
+def test_the_candidate_cannot_take_the_interviewers_actions(room, interviewer, candidate, message):
+    async def scenario():
+        lead, seat = await both(room, interviewer, candidate)
+        await seat.send(message)
+        assert (await seat.next_json("error"))["code"] == "unknown_type"
+        assert not any(f.startswith('{"type":"session"') for f in await lead.drain())
+        await lead.close()
+        await seat.close()
+
+    run(scenario)
+    room.refresh_from_db()
+    assert (room.state, room.current_stage) == ("lobby", "goals")
+    assert not HintUse.objects.exists() and not InterviewerNote.objects.exists()
+    assert not ScorecardEntry.objects.exists()
+
+
+def test_the_interviewer_cannot_decide_for_the_candidate_about_drawing(
+    room, interviewer, candidate
+):
+    async def scenario():
+        lead, seat = await both(room, interviewer, candidate)
+        await lead.send({"type": "drawing", "allow": True})
+        assert (await lead.next_json("error"))["code"] == "unknown_type"
+        await lead.close()
+        await seat.close()
+
+    run(scenario)
+    assert LiveSession.objects.get(pk=room.pk).candidate_allows_drawing is False

@@ -233,3 +233,19 @@ def test_notes_and_scorecards_survive_the_end_but_room_actions_do_not(room):
     assert ScorecardEntry.objects.get(session=room).level == 3
     with pytest.raises(services.LiveRefused):
         services.hint_send(session_id=room.pk, stage="goals", text="too late")
+
+
+def test_the_data_export_holds_live_interviews_with_notes_only_for_who_may_read_them(
+    client, room, interviewer, candidate
+):
+    services.note_add(session_id=room.pk, text="Only mine")
+    services.scorecard_set(
+        session_id=room.pk, criterion_key="clarify-requirements", level=2, comment="ok"
+    )
+    client.force_login(interviewer)
+    (led,) = client.get("/accounts/export.json").json()["live_interviews"]
+    assert led["role"] == "interviewer" and led["notes"][0]["text"] == "Only mine"
+    client.force_login(candidate)
+    (joined,) = client.get("/accounts/export.json").json()["live_interviews"]
+    assert joined["role"] == "candidate" and joined["notes"] is None
+    assert joined["scorecard"][0]["level"] == 2

@@ -16,6 +16,7 @@ import uvicorn
 from django.contrib.auth.models import User
 from playwright.sync_api import Browser, Page, expect
 
+from interviews.models import Whiteboard
 from tests.browser import wait_for_board, wait_until
 from tests.factories import PASSWORD
 
@@ -54,9 +55,20 @@ def asgi_server(transactional_db):
     thread.join(timeout=10)
 
 
-def log_in(browser: Browser, base: str, username: str) -> Page:
+@pytest.fixture
+def contexts(browser: Browser):
+    """Browser contexts of this test, closed at the end so no page keeps running into the next."""
+    opened = []
+    yield opened
+    for context in opened:
+        context.close()
+
+
+def log_in(browser: Browser, base: str, username: str, contexts: list) -> Page:
     User.objects.create_user(username, password=PASSWORD)
-    page = browser.new_context(viewport={"width": 1500, "height": 1000}).new_page()
+    context = browser.new_context(viewport={"width": 1500, "height": 1000})
+    contexts.append(context)
+    page = context.new_page()
     page.goto(base + "/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
@@ -66,13 +78,13 @@ def log_in(browser: Browser, base: str, username: str) -> Page:
 
 
 def test_an_interviewer_and_a_candidate_run_a_live_interview(
-    browser: Browser, asgi_server, celery_worker
+    browser: Browser, asgi_server, celery_worker, contexts
 ):
     from rubric.services import bank_sync
 
     bank_sync()
-    lead = log_in(browser, asgi_server, "lead")
-    seat = log_in(browser, asgi_server, "seat")
+    lead = log_in(browser, asgi_server, "lead", contexts)
+    seat = log_in(browser, asgi_server, "seat", contexts)
     outside = []
     for page in (lead, seat):
         page.on(
@@ -113,6 +125,18 @@ def test_an_interviewer_and_a_candidate_run_a_live_interview(
         "window.chalktalkWhiteboard.api.getSceneElements().some(e => e.id === 'feature-store')",
     )
 
+    # Once the candidate allows it, the interviewer draws too; both boxes end up on both boards.
+    expect(lead.locator("[data-board-draw]")).to_be_disabled()
+    seat.get_by_label("Let the interviewer draw on my board").check()
+    expect(lead.locator("[data-board-draw]")).to_be_enabled()
+    lead.locator("[data-board-draw]").click()
+    lead.evaluate(DRAW_BOX.replace("feature-store", "model-registry").replace("x: 40", "x: 300"))
+    wait_until(
+        seat,
+        "['feature-store', 'model-registry'].every(id => "
+        "window.chalktalkWhiteboard.api.getSceneElements().some(e => e.id === id))",
+    )
+
     # A hint from the ladder reaches the candidate, on the stage it was sent for.
     lead.locator("[data-stage-panel=goals] [data-ladder-send]").first.click()
     expect(seat.locator("#hints-goals li")).to_have_count(1)
@@ -142,3 +166,5 @@ def test_an_interviewer_and_a_candidate_run_a_live_interview(
     expect(seat.locator(".review-compare")).to_contain_text("Tied revenue to pCTR at once")
     expect(seat.locator("body")).not_to_contain_text(NOTE)
     assert outside == []
+    board = Whiteboard.objects.get(attempt__user__username="seat")
+    assert {"feature-store", "model-registry"} <= {e["id"] for e in board.scene["elements"]}
