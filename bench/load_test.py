@@ -10,12 +10,14 @@ CHALKTALK_ENV=production) on a free port, then at once:
     submits, and waits for the grade.
 At the end every acknowledged save is read back from PostgreSQL (the last confirmed text and
 version of every stage must be there), and it prints error rates, p95 latencies and server CPU
-per request. LOAD_SECONDS, LOAD_CANDIDATES and LOAD_SESSIONS change the mix.
+per request. LOAD_SECONDS, LOAD_CANDIDATES and LOAD_SESSIONS change the mix; LOAD_SOCKET_WORKERS=1
+serves the websockets from a uvicorn process of their own (what a proxy routing /ws/ would do).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -35,6 +37,8 @@ SECONDS = float(os.environ.get("LOAD_SECONDS", 300))
 CANDIDATES = int(os.environ.get("LOAD_CANDIDATES", 200))
 SESSIONS = int(os.environ.get("LOAD_SESSIONS", 20))
 SUBMIT_EVERY = 3.0
+# >0: serve the websockets from their own uvicorn processes (as a proxy routing /ws/ would).
+SOCKET_WORKERS = int(os.environ.get("LOAD_SOCKET_WORKERS", 0))
 STAGES = ("goals", "data", "features", "model", "serving", "online")
 STAMPS = common.ROOT / ".stamps"
 
@@ -188,9 +192,9 @@ async def candidate(base: str, spec: dict, stats: Stats, stop: float) -> None:
     await http.close()
 
 
-async def live_room(base: str, room: dict, stats: Stats, stop: float) -> None:
+async def live_room(base: str, sockets: str, room: dict, stats: Stats, stop: float) -> None:
     sent: dict[tuple[str, int], float] = {}
-    async with common.live_socket(base, room["session"], room["lead"]["cookies"]) as socket:
+    async with common.live_socket(sockets, room["session"], room["lead"]["cookies"]) as socket:
 
         async def listen() -> None:
             async for message in socket:
@@ -287,7 +291,7 @@ async def submitter(base: str, spec: dict, stats: Stats) -> None:
     await http.close()
 
 
-async def run(base: str, people: dict, stats: Stats) -> None:
+async def run(base: str, sockets: str, people: dict, stats: Stats) -> None:
     stop = time.monotonic() + SECONDS
 
     async def submissions() -> None:
@@ -302,7 +306,7 @@ async def run(base: str, people: dict, stats: Stats) -> None:
     await asyncio.gather(
         submissions(),
         *(candidate(base, c, stats, stop) for c in people["candidates"]),
-        *(live_room(base, r, stats, stop) for r in people["rooms"]),
+        *(live_room(base, sockets, r, stats, stop) for r in people["rooms"]),
     )
 
 
@@ -329,6 +333,11 @@ def report(stats: Stats, elapsed: float, server_cpu: float, own_cpu: float) -> N
     errors = sum(stats.errors.values())
     print(
         f"{SECONDS:.0f} s: {CANDIDATES} candidates, {SESSIONS} live sessions, a submission every {SUBMIT_EVERY:.0f} s"
+        + (
+            f"; websockets on {SOCKET_WORKERS} uvicorn processes of their own"
+            if SOCKET_WORKERS
+            else ""
+        )
     )
     for kind in sorted(stats.latency):
         ms = [v * 1000 for v in stats.latency[kind]]
@@ -344,12 +353,17 @@ def main() -> None:
     env = prod_env(port)
     os.environ.update({k: v for k, v in env.items() if k != "PORT"})
     stack = start_stack(env)
+    sockets = f"http://127.0.0.1:{port}"
+    socket_server = contextlib.nullcontext(sockets)
+    if SOCKET_WORKERS:
+        socket_server = common.served_app(env, workers=SOCKET_WORKERS)
     try:
+        sockets = socket_server.__enter__()
         common.django_setup()
         people = prepare()
         stats = Stats()
         busy, mine, began = machine_busy_seconds(), own_cpu_seconds(), time.monotonic()
-        asyncio.run(run(f"http://127.0.0.1:{port}", people, stats))
+        asyncio.run(run(f"http://127.0.0.1:{port}", sockets, people, stats))
         elapsed = time.monotonic() - began
         own_cpu = own_cpu_seconds() - mine
         server_cpu = (machine_busy_seconds() - busy) - own_cpu
@@ -358,6 +372,7 @@ def main() -> None:
         print(f"  read back: {saves} acknowledged stage saves, {missing} missing or different")
         sys.exit(1 if missing else 0)
     finally:
+        socket_server.__exit__(None, None, None)
         os.killpg(stack.pid, signal.SIGTERM)
         stack.wait(timeout=30)
 

@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 
 from interviews.models import Question, Whiteboard
-from tests.browser import wait_for_board
+from tests.browser import wait_for_board, wait_until
 from tests.factories import PASSWORD, make_attempt
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -25,6 +25,13 @@ DRAW_FUNNEL = """async () => {
   board.api.updateScene({elements: [...board.api.getSceneElements(), ...elements]});
   return elements.length;
 }"""
+
+
+BOARD_OFFSETS_CURRENT = """(() => {
+  const state = window.chalktalkWhiteboard.api.getAppState();
+  const rect = document.querySelector("#whiteboard .excalidraw").getBoundingClientRect();
+  return Math.abs(state.offsetTop - rect.top) < 1 && Math.abs(state.offsetLeft - rect.left) < 1;
+})()"""
 
 
 @pytest.fixture
@@ -59,6 +66,10 @@ def test_a_candidate_draws_reloads_and_sees_the_diagram_read_back(
     # One shape drawn with real mouse drags, then labelled by double-clicking it.
     # Scroll until the sticky board is pinned whole in the window, so focusing it cannot scroll.
     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    # Excalidraw maps the pointer with the canvas offsets it last measured; after a programmatic
+    # scroll they can be stale for a moment (a person never clicks that fast), so re-measure first.
+    page.evaluate("window.chalktalkWhiteboard.api.refresh()")
+    wait_until(page, BOARD_OFFSETS_CURRENT)
     page.locator("#whiteboard label:has([data-testid='toolbar-rectangle'])").click()
     canvas = page.locator("#whiteboard canvas.interactive")
 
