@@ -261,6 +261,8 @@ LIVE_MESSAGE_MAX_BYTES = 16 * 1024
 LIVE_NOTE_MAX_CHARS = 2_000
 LIVE_RATE_PER_SECOND = 10  # sustained messages per connection, with a burst of LIVE_RATE_BURST
 LIVE_RATE_BURST = 30
+# After "end", how long the candidate's page may take to save its last edits before the end anyway.
+LIVE_END_GRACE_SECONDS = 5.0
 
 LOGGING = {
     "version": 1,

@@ -8,6 +8,8 @@ applied through `live.services` or answered with an error frame. The connection 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -54,9 +56,9 @@ def _field(data: dict[str, Any], name: str, kind: type, *, optional: bool = Fals
     value = data.get(name)
     if value is None and optional:
         return None
-    # htmx's ws-send posts form values as strings: accept digits for integer fields.
-    if kind is int and isinstance(value, str) and value.strip().isdigit():
-        value = int(value)
+    # htmx's ws-send posts form values as strings: accept a few plain digits for integer fields.
+    if kind is int and isinstance(value, str) and value.isascii() and value.isdecimal():
+        value = int(value) if len(value) <= 6 else value
     if kind is bool and isinstance(value, str) and value in {"true", "false"}:
         value = value == "true"
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
@@ -76,6 +78,9 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
         role = await self._role_of(user) if user and user.is_authenticated else None
         if role is None:
             # Not logged in, not one of the two people, or no such session: all look the same.
+            # Accept first: a close before the handshake reaches the browser as 1006, which the
+            # htmx extension would retry for ever; 4403 tells the page to stop and say why.
+            await self.accept()
             await self.close(code=CLOSE_NOT_ALLOWED)
             return
         self.role = role
@@ -120,6 +125,16 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
             await self.send_json({"type": "error", "code": "refused", "message": str(exc)})
         except LiveSession.DoesNotExist:
             await self.close(code=CLOSE_NOT_ALLOWED)
+        except Exception:
+            # A bug or an outage (the database restarting): say so, keep the connection.
+            log.exception("live: %s message failed in session %s", self.role, self.session_id)
+            await self.send_json(
+                {
+                    "type": "error",
+                    "code": "server_error",
+                    "message": "That did not work; try again.",
+                }
+            )
 
     def _parse(self, text_data: str | None, bytes_data: bytes | None) -> dict[str, Any]:
         if text_data is None:
@@ -165,7 +180,25 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
         )
 
     async def on_end(self, data: dict[str, Any]) -> None:
-        await database_sync_to_async(services.session_end)(session_id=self.session_id)
+        wait = await database_sync_to_async(services.session_end_request)(
+            session_id=self.session_id
+        )
+        if not wait:
+            await database_sync_to_async(services.session_end)(session_id=self.session_id)
+            return
+        # The candidate's page saves its last edits and ends the session; if it never answers
+        # (closed, offline), end it from here after a grace period.
+        self.end_timer = asyncio.create_task(self._end_after_grace())
+
+    async def _end_after_grace(self) -> None:
+        await asyncio.sleep(settings.LIVE_END_GRACE_SECONDS)
+        with contextlib.suppress(LiveRefused):  # the candidate's page ended it already
+            await database_sync_to_async(services.session_end)(session_id=self.session_id)
+
+    async def on_saved_for_end(self, data: dict[str, Any]) -> None:
+        await database_sync_to_async(services.session_end_when_requested)(
+            session_id=self.session_id
+        )
 
     async def on_drawing(self, data: dict[str, Any]) -> None:
         allow = _field(data, "allow", bool)
@@ -278,6 +311,7 @@ HANDLERS = {
     },
     "candidate": {
         "drawing": LiveSessionConsumer.on_drawing,
+        "saved_for_end": LiveSessionConsumer.on_saved_for_end,
         "resync": LiveSessionConsumer.on_resync,
     },
 }

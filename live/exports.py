@@ -20,7 +20,11 @@ def live_sessions_data(user) -> list[dict[str, Any]]:
     out = []
     for s in sessions:
         role = s.role_of(user)
-        show_notes = role == "interviewer" or s.notes_shared
+        # What the candidate's review shows them: the scorecard once the interview is over,
+        # the notes once shared.
+        ended = s.state == LiveSession.State.ENDED
+        show_scorecard = role == "interviewer" or ended
+        show_notes = role == "interviewer" or (ended and s.notes_shared)
         out.append(
             {
                 "id": s.pk,
@@ -35,7 +39,9 @@ def live_sessions_data(user) -> list[dict[str, Any]]:
                 "scorecard": [
                     {"criterion": e.criterion_key, "level": e.level, "comment": e.comment}
                     for e in s.scorecard.all()
-                ],
+                ]
+                if show_scorecard
+                else None,
                 "notes": [
                     {"stage": n.stage, "at_seconds": n.clock_seconds, "text": n.text}
                     for n in s.notes.all()

@@ -34,11 +34,12 @@ class LiveSession(models.Model):
     interviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="live_sessions_led"
     )
+    # A candidate who deletes their account leaves the interviewer's notes and scorecard behind.
     candidate = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
         related_name="live_sessions_joined",
     )
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
@@ -55,6 +56,8 @@ class LiveSession(models.Model):
     clock_started_at = models.DateTimeField(null=True, blank=True)
     candidate_allows_drawing = models.BooleanField(default=False)
     notes_shared = models.BooleanField(default=False)
+    # Set when the interviewer asks to end: the candidate's page saves its last edits, then ends.
+    end_requested_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
 

@@ -27,6 +27,15 @@ class LiveRefused(Exception):
     """An action that cannot be taken now; the message is shown to the person who tried."""
 
 
+def _clean_text(text: str, what: str) -> str:
+    if "\x00" in text:
+        raise LiveRefused(f"The {what} holds a NUL character, which cannot be stored.")
+    text = text.strip()
+    if len(text) > settings.LIVE_NOTE_MAX_CHARS:
+        raise LiveRefused(f"Keep a {what} under {settings.LIVE_NOTE_MAX_CHARS:,} characters.")
+    return text
+
+
 # --- what the room shows ----------------------------------------------------------------------
 
 
@@ -65,6 +74,9 @@ def _broadcast_session(session: LiveSession) -> None:
 
 
 def live_session_create(*, interviewer, question: Question) -> LiveSession:
+    # Bank questions only: a custom question is private to its owner.
+    if not question.in_bank:
+        raise LiveRefused("Live interviews use questions from the bank.")
     return LiveSession.objects.create(interviewer=interviewer, question=question)
 
 
@@ -93,6 +105,9 @@ def live_session_join(*, token: str, user) -> LiveSession:
         session.attempt = attempt_start(
             user=user, question=session.question, mode=Attempt.Mode.LIVE
         )
+        # The interviewer may have moved on in the lobby already.
+        Attempt.objects.filter(pk=session.attempt.pk).update(current_stage=session.current_stage)
+        session.attempt.current_stage = session.current_stage
         session.save(update_fields=["candidate", "attempt"])
         _broadcast_session(session)
     return session
@@ -119,12 +134,12 @@ def relay_text_saved(*, attempt_id: int, stage: str, text: str, version: int) ->
         events.send_after_commit(session_id, "interviewer", data=data)
 
 
-def relay_board_saved(*, attempt_id: int, scene: dict, version: int, to: str) -> None:
-    """A board save by one side goes to the other side's sockets (`to`)."""
+def relay_board_saved(*, attempt_id: int, scene: dict, version: int) -> None:
+    """A board save by either side goes to every socket; a page that made it ignores its echo."""
     session_id = session_for_attempt(attempt_id)
     if session_id is not None:
         data = {"type": "board", "scene": scene, "version": version}
-        events.send_after_commit(session_id, to, data=data)
+        events.send_after_commit(session_id, "all", data=data)
 
 
 # --- the interviewer's actions ---------------------------------------------------------------
@@ -173,7 +188,7 @@ def stage_set(*, session_id: int, stage: str) -> None:
             return
         session.current_stage = stage
         session.save(update_fields=["current_stage"])
-        if session.attempt:
+        if session.attempt and session.attempt.status == Attempt.Status.DRAFT:
             stage_time_record(attempt=session.attempt, stage=stage, seconds=0, current_stage=stage)
         _broadcast_session(session)
 
@@ -182,11 +197,9 @@ def hint_send(*, session_id: int, stage: str, index: int | None = None, text: st
     """Show the candidate a hint from the stage's ladder (`index`) or in the interviewer's words."""
     if stage not in STAGES:
         raise LiveRefused("Unknown stage.")
-    text = text.strip()
+    text = _clean_text(text, "hint")
     if index is None and not text:
         raise LiveRefused("Write the hint, or pick one from the ladder.")
-    if len(text) > settings.LIVE_NOTE_MAX_CHARS:
-        raise LiveRefused(f"Keep a hint under {settings.LIVE_NOTE_MAX_CHARS:,} characters.")
     with transaction.atomic():
         session = _locked(session_id)
         attempt = _attempt_of(session)
@@ -208,11 +221,9 @@ def hint_send(*, session_id: int, stage: str, index: int | None = None, text: st
 
 
 def note_add(*, session_id: int, text: str) -> InterviewerNote:
-    text = text.strip()
+    text = _clean_text(text, "note")
     if not text:
         raise LiveRefused("The note is empty.")
-    if len(text) > settings.LIVE_NOTE_MAX_CHARS:
-        raise LiveRefused(f"Keep a note under {settings.LIVE_NOTE_MAX_CHARS:,} characters.")
     with transaction.atomic():
         session = _locked(session_id, open_only=False)
         note = InterviewerNote.objects.create(
@@ -230,8 +241,7 @@ def scorecard_set(
 ) -> ScorecardEntry:
     if level is not None and not 0 <= level <= MAX_LEVEL:
         raise LiveRefused(f"A level is a whole number from 0 to {MAX_LEVEL}.")
-    if len(comment) > settings.LIVE_NOTE_MAX_CHARS:
-        raise LiveRefused(f"Keep a comment under {settings.LIVE_NOTE_MAX_CHARS:,} characters.")
+    comment = _clean_text(comment, "comment")
     with transaction.atomic():
         session = _locked(session_id, open_only=False)
         keys = {c.id for c in criteria_for_question(session.question)}
@@ -240,7 +250,7 @@ def scorecard_set(
         entry, _ = ScorecardEntry.objects.update_or_create(
             session=session,
             criterion_key=criterion_key,
-            defaults={"level": level, "comment": comment.strip()},
+            defaults={"level": level, "comment": comment},
         )
         data = {
             "type": "scorecard",
@@ -260,6 +270,29 @@ def drawing_allow(*, session_id: int, allow: bool) -> None:
             session.candidate_allows_drawing = allow
             session.save(update_fields=["candidate_allows_drawing"])
             _broadcast_session(session)
+
+
+def session_end_request(*, session_id: int) -> bool:
+    """The interviewer asks to end. Returns whether to wait for the candidate's page, which then
+    saves its last edits and calls `session_end_when_requested` (the interviewer's socket ends the
+    session anyway after a grace period, in case that page is gone)."""
+    with transaction.atomic():
+        session = _locked(session_id)
+        if session.attempt is None:
+            return False
+        if session.end_requested_at is None:
+            session.end_requested_at = timezone.now()
+            session.save(update_fields=["end_requested_at"])
+        events.send_after_commit(session.pk, "candidate", data={"type": "ending"})
+    return True
+
+
+def session_end_when_requested(*, session_id: int) -> None:
+    """The candidate's page has saved everything: end now, if the interviewer asked to."""
+    if LiveSession.objects.filter(pk=session_id, end_requested_at__isnull=False).exists():
+        session_end(session_id=session_id)
+    else:
+        raise LiveRefused("Only your interviewer can end the interview.")
 
 
 def session_end(*, session_id: int) -> LiveSession:

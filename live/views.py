@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -48,9 +49,7 @@ def live_list(request: HttpRequest) -> HttpResponse:
         .select_related("question", "interviewer", "candidate", "attempt__grade")
         .order_by("-created_at")[:100]
     )
-    questions = Question.objects.filter(is_active=True).filter(
-        Q(in_bank=True) | Q(owner=request.user)
-    )
+    questions = Question.objects.filter(is_active=True, in_bank=True)
     return render(
         request,
         "live/list.html",
@@ -61,10 +60,9 @@ def live_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def live_create(request: HttpRequest) -> HttpResponse:
+    # Bank questions only: a custom question is private to its owner.
     question = Question.objects.filter(
-        Q(in_bank=True) | Q(owner=request.user),
-        slug=request.POST.get("question", ""),
-        is_active=True,
+        in_bank=True, slug=request.POST.get("question", ""), is_active=True
     ).first()
     if question is None:
         messages.error(request, "Pick a question for the interview.")
@@ -127,25 +125,31 @@ def live_room(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def live_board_save(request: HttpRequest, pk: int) -> JsonResponse:
     """The interviewer draws on the candidate's board, when the candidate allows it."""
-    session = LiveSession.objects.filter(pk=pk, interviewer=request.user).first()
-    if session is None:
+    if not LiveSession.objects.filter(pk=pk, interviewer=request.user).exists():
         raise Http404("No such live interview.")
-    if session.attempt_id is None or not session.candidate_allows_drawing:
-        return json_error("The candidate has not let you draw on the board.", 403)
     try:
         scene, version = read_board_save(request)
     except BoardBodyRefused as exc:
         return json_error(str(exc), exc.status)
-    try:
-        outcome = whiteboard_save(
-            attempt_id=session.attempt_id, user=session.candidate, scene=scene, version=version
+    with transaction.atomic():
+        # Locked, so the candidate taking the permission back cannot cross a save in flight.
+        session = (
+            LiveSession.objects.select_for_update(of=("self",))
+            .select_related("candidate")
+            .get(pk=pk)
         )
-    except (Whiteboard.DoesNotExist, AttemptLocked):
-        return locked_json()
-    if outcome.saved:
-        services.relay_board_saved(
-            attempt_id=session.attempt_id, scene=scene, version=outcome.version, to="candidate"
-        )
+        if session.attempt_id is None or not session.candidate_allows_drawing:
+            return json_error("The candidate has not let you draw on the board.", 403)
+        try:
+            outcome = whiteboard_save(
+                attempt_id=session.attempt_id, user=session.candidate, scene=scene, version=version
+            )
+        except (Whiteboard.DoesNotExist, AttemptLocked):
+            return locked_json()
+        if outcome.saved:
+            services.relay_board_saved(
+                attempt_id=session.attempt_id, scene=scene, version=outcome.version
+            )
     return board_save_answer(outcome)
 
 

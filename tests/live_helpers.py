@@ -37,13 +37,16 @@ def session_cookie(user) -> str:
 class Socket:
     communicator: WebsocketCommunicator
     frames: list[str] = field(default_factory=list)
+    pending: list[dict] = field(default_factory=list)  # read while checking the connection
 
     async def send(self, message) -> None:
         text = message if isinstance(message, str) else json.dumps(message)
         await self.communicator.send_to(text_data=text)
 
     async def receive(self, timeout: float = 3) -> str:
-        output = await self.communicator.receive_output(timeout)
+        output = (
+            self.pending.pop(0) if self.pending else await self.communicator.receive_output(timeout)
+        )
         if output["type"] == "websocket.close":
             raise ConnectionClosed(output.get("code"))
         self.frames.append(output["text"])
@@ -67,7 +70,7 @@ class Socket:
     async def drain(self, timeout: float = 0.3) -> list[str]:
         """Whatever else arrives within `timeout` seconds."""
         got = []
-        while not await self.communicator.receive_nothing(timeout):
+        while self.pending or not await self.communicator.receive_nothing(timeout):
             got.append(await self.receive())
         return got
 
@@ -93,6 +96,8 @@ async def open_socket(
     connected, code = await communicator.connect(timeout=5)
     if not connected:
         return False, code
-    # A socket may be accepted and closed at once (a refused user): read what comes first.
-    socket = Socket(communicator)
-    return True, socket
+    # A refused user's socket is accepted and closed at once (so the browser sees the 4403).
+    first = await communicator.receive_output(5)
+    if first["type"] == "websocket.close":
+        return False, first.get("code")
+    return True, Socket(communicator, pending=[first])

@@ -196,8 +196,7 @@ def test_notes_and_scorecard_never_reach_the_candidate(room, interviewer, candid
         await seat.next_json("state")
         await seat.send({"type": "note", "text": "sneaky"})
         assert (await seat.next_json("error"))["code"] == "unknown_type"
-        await lead.send({"type": "end"})
-        await seat.next_json("session")
+        await end_interview(lead, seat)
         await seat.drain()
         for frame in seat.frames:
             assert "PRIVATE" not in frame and "scorecard" not in frame and "live-notes" not in frame
@@ -278,10 +277,33 @@ def test_a_flood_is_rate_limited_then_disconnected(room, interviewer, candidate)
     run(scenario)
 
 
-def test_ending_submits_and_grades_and_refuses_later_actions(room, interviewer, candidate):
+async def end_interview(lead, seat) -> None:
+    """The interviewer ends; the candidate's page saves its last edits and answers."""
+    await lead.send({"type": "end"})
+    await seat.next_json("ending")
+    await seat.send({"type": "saved_for_end"})
+    for sock in (lead, seat):
+        assert (await sock.next_json("session"))["state"] == "ended"
+
+
+def test_ending_waits_for_the_candidates_last_save_then_submits_and_grades(
+    room, interviewer, candidate
+):
+    client = Client()
+    client.force_login(candidate)
+
     async def scenario():
         lead, seat = await both(room, interviewer, candidate)
         await lead.send({"type": "end"})
+        await seat.next_json("ending")
+        # The candidate's page saves what was typed in the last second, then answers.
+        response = await sync_to_async(client.post)(
+            f"/attempts/{room.attempt_id}/stages/goals/?live=1",
+            json.dumps({"text": "A last sentence", "version": 0}),
+            content_type="application/json",
+        )
+        assert response.status_code == 200
+        await seat.send({"type": "saved_for_end"})
         for sock in (lead, seat):
             event = await sock.next_json("session")
             assert event["state"] == "ended" and event["review_url"] == f"/live/{room.pk}/review/"
@@ -293,8 +315,71 @@ def test_ending_submits_and_grades_and_refuses_later_actions(room, interviewer, 
     run(scenario)
     attempt = Attempt.objects.get(pk=room.attempt_id)
     assert attempt.status == Attempt.Status.SUBMITTED and attempt.mode == Attempt.Mode.LIVE
+    assert attempt.responses.get(stage="goals").text == "A last sentence"
     assert Grade.objects.filter(attempt=attempt).exists()
     assert LiveSession.objects.get(pk=room.pk).state == "ended"
+
+
+def test_ending_goes_ahead_when_the_candidates_page_never_answers(
+    room, interviewer, candidate, settings
+):
+    settings.LIVE_END_GRACE_SECONDS = 0.5
+
+    async def scenario():
+        lead, seat = await both(room, interviewer, candidate)
+        await seat.close()
+        await lead.send({"type": "end"})
+        assert (await lead.next_json("session", timeout=5))["state"] == "ended"
+        await lead.close()
+
+    run(scenario)
+    assert Attempt.objects.get(pk=room.attempt_id).status == Attempt.Status.SUBMITTED
+
+
+def test_the_candidate_cannot_end_the_interview_unasked(room, interviewer, candidate):
+    async def scenario():
+        lead, seat = await both(room, interviewer, candidate)
+        await seat.send({"type": "saved_for_end"})
+        assert (await seat.next_json("error"))[
+            "message"
+        ] == "Only your interviewer can end the interview."
+        await lead.close()
+        await seat.close()
+
+    run(scenario)
+    assert LiveSession.objects.get(pk=room.pk).state == "lobby"
+
+
+def test_an_interviewer_ends_a_session_nobody_joined_at_once(interviewer, ad_question):
+    lobby = seated_session(interviewer, None, ad_question)
+
+    async def scenario():
+        ok, lead = await open_socket(lobby.pk, interviewer)
+        await lead.send({"type": "end"})
+        assert (await lead.next_json("session"))["state"] == "ended"
+        await lead.close()
+
+    run(scenario)
+
+
+def test_text_that_cannot_be_stored_or_numbers_too_long_get_error_frames(
+    room, interviewer, candidate
+):
+    async def scenario():
+        lead, seat = await both(room, interviewer, candidate)
+        await lead.send({"type": "note", "text": "nul \x00 inside"})
+        assert "NUL" in (await lead.next_json("error"))["message"]
+        await lead.send({"type": "hint", "stage": "goals", "index": "9" * 5000})
+        assert (await lead.next_json("error"))["code"] == "invalid"
+        await lead.send({"type": "hint", "stage": "goals", "index": "²"})
+        assert (await lead.next_json("error"))["code"] == "invalid"
+        await lead.send({"type": "stage", "stage": "data"})
+        assert (await lead.next_json("session"))["stage"] == "data"
+        await lead.close()
+        await seat.close()
+
+    run(scenario)
+    assert not InterviewerNote.objects.exists()
 
 
 def test_a_reconnecting_candidate_resyncs_from_the_server(room, interviewer, candidate):
@@ -332,11 +417,13 @@ def test_the_board_travels_both_ways_only_when_the_candidate_allows_drawing(
         assert response.status_code == 200
         event = await lead.next_json("board")
         assert event["version"] == 1 and event["scene"]["elements"][0]["id"] == "box-1"
+        assert (await seat.next_json("board"))["version"] == 1  # its own echo, which pages ignore
         assert (await post(lead_client, board_url, 1)).status_code == 403
         await seat.send({"type": "drawing", "allow": True})
         assert (await lead.next_json("session"))["drawing_allowed"] is True
         assert (await post(lead_client, board_url, 1)).status_code == 200
         assert (await seat.next_json("board"))["version"] == 2
+        assert (await lead.next_json("board"))["version"] == 2  # the interviewer's other tabs
         assert (await post(lead_client, board_url, 1)).status_code == 409
         # The candidate cannot use the interviewer's door.
         assert (await post(seat_client, board_url, 2)).status_code == 404

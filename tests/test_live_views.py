@@ -67,6 +67,14 @@ def test_the_invite_sends_a_logged_out_visitor_to_log_in_and_back(client, lobby)
     assert response.url == url
 
 
+def test_signup_treats_next_as_a_path_not_a_url_name(client):
+    response = client.post(
+        "/accounts/signup/",
+        {"username": "newcomer", "password1": PASSWORD, "password2": PASSWORD, "next": "foo"},
+    )  # fmt: skip
+    assert response.status_code == 302 and response.url == "foo"
+
+
 def test_signup_ignores_a_next_that_leaves_the_site(client):
     response = client.post(
         "/accounts/signup/",
@@ -247,5 +255,54 @@ def test_the_data_export_holds_live_interviews_with_notes_only_for_who_may_read_
     assert led["role"] == "interviewer" and led["notes"][0]["text"] == "Only mine"
     client.force_login(candidate)
     (joined,) = client.get("/accounts/export.json").json()["live_interviews"]
-    assert joined["role"] == "candidate" and joined["notes"] is None
-    assert joined["scorecard"][0]["level"] == 2
+    # While the interview runs, the candidate's export holds neither notes nor scorecard.
+    assert joined["role"] == "candidate" and joined["notes"] is None and joined["scorecard"] is None
+    services.session_end(session_id=room.pk)
+    (joined,) = client.get("/accounts/export.json").json()["live_interviews"]
+    assert joined["notes"] is None and joined["scorecard"][0]["level"] == 2
+
+
+def test_a_running_live_attempt_cannot_be_submitted_hinted_or_deleted_by_the_candidate(
+    client, room, candidate
+):
+    client.force_login(candidate)
+    attempt = room.attempt_id
+    assert client.post(f"/attempts/{attempt}/submit/").url == f"/live/{room.pk}/"
+    response = client.post(f"/attempts/{attempt}/stages/goals/hint/")
+    assert response.status_code == 409 and "from your interviewer" in response.json()["error"]
+    client.post(f"/attempts/{attempt}/delete/")
+    assert Attempt.objects.get(pk=attempt).status == Attempt.Status.DRAFT
+    assert not Grade.objects.exists()
+
+
+def test_a_candidate_joining_late_starts_on_the_interviewers_stage(client, lobby, candidate):
+    services.stage_set(session_id=lobby.pk, stage="model")
+    client.force_login(candidate)
+    client.post(f"/live/join/{lobby.invite_token}/")
+    lobby.refresh_from_db()
+    assert lobby.attempt.current_stage == "model"
+    page = client.get(f"/live/{lobby.pk}/?stage=goals").content.decode()
+    assert '"currentStage": "model"' in page
+
+
+def test_custom_questions_stay_private_and_cannot_be_used_live(client, interviewer, bank):
+    from interviews.services import question_create_custom
+
+    mine = question_create_custom(owner=interviewer, title="Mine", prompt="My own question")
+    client.force_login(interviewer)
+    assert mine.slug not in client.get("/live/").content.decode()
+    client.post("/live/new/", {"question": mine.slug})
+    assert not LiveSession.objects.exists()
+    with pytest.raises(services.LiveRefused):
+        services.live_session_create(interviewer=interviewer, question=mine)
+
+
+def test_a_candidate_who_deletes_their_account_leaves_the_interviewers_notes(
+    client, room, candidate
+):
+    services.note_add(session_id=room.pk, text="Kept")
+    client.force_login(candidate)
+    client.post("/accounts/delete/", {"password": PASSWORD})
+    room.refresh_from_db()
+    assert room.candidate is None and room.attempt is None
+    assert InterviewerNote.objects.get(session=room).text == "Kept"

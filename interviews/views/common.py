@@ -78,6 +78,14 @@ def get_attempt_for_user(request: HttpRequest, pk: int) -> Attempt:
     return get_object_or_404(Attempt.objects.select_related("question"), pk=pk, user=request.user)
 
 
+def live_session_open(attempt: Attempt) -> bool:
+    """A live interview is running on this attempt: its interviewer ends it and sends the hints."""
+    if attempt.mode != Attempt.Mode.LIVE:
+        return False
+    session = getattr(attempt, "live_session", None)
+    return session is not None and session.is_open
+
+
 def locked_json() -> JsonResponse:
     return json_error("This attempt was submitted and can no longer be edited.", 409, locked=True)
 

@@ -24,6 +24,7 @@ from interviews.views.common import (
     get_attempt_for_user,
     json_error,
     json_login_required,
+    live_session_open,
     locked_json,
     read_json,
     refuse_json,
@@ -188,7 +189,7 @@ def whiteboard_save_view(request: HttpRequest, pk: int) -> JsonResponse:
     except AttemptLocked:
         return locked_json()
     if outcome.saved and request.GET.get("live"):
-        relay_board_saved(attempt_id=pk, scene=scene, version=outcome.version, to="interviewer")
+        relay_board_saved(attempt_id=pk, scene=scene, version=outcome.version)
     return board_save_answer(outcome)
 
 
@@ -220,6 +221,8 @@ def hint_reveal(request: HttpRequest, pk: int, stage: str) -> JsonResponse:
     stage_or_404(stage)
     if attempt.status != Attempt.Status.DRAFT:
         return json_error("This attempt was submitted.", 409, locked=True)
+    if live_session_open(attempt):
+        return json_error("In a live interview, hints come from your interviewer.", 409)
     hints = attempt.question.hints.get(stage, [])
     used = HintUse.objects.filter(attempt=attempt, stage=stage, index__isnull=False).count()
     if used >= len(hints):
@@ -243,6 +246,9 @@ def markdown_preview(request: HttpRequest) -> HttpResponse:
 @require_POST
 def attempt_submit_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     attempt = get_attempt_for_user(request, pk)
+    if live_session_open(attempt):
+        messages.info(request, "Your interviewer ends a live interview; it is graded then.")
+        return redirect("live_room", pk=attempt.live_session.pk)
     try:
         attempt_submit(attempt=attempt)
     except AttemptLocked:

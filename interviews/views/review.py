@@ -13,7 +13,7 @@ from interviews.compare import compare_attempts
 from interviews.exports import attempt_markdown
 from interviews.progress import progress_for
 from interviews.replay import replay_timeline
-from interviews.views.common import get_attempt_for_user
+from interviews.views.common import get_attempt_for_user, live_session_open
 from rubric.models import Grade
 from rubric.stages import COMPETENCY_LABELS, STAGE_LABELS
 
@@ -124,6 +124,9 @@ def attempt_export_markdown(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def attempt_delete(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = get_attempt_for_user(request, pk)
+    if live_session_open(attempt):
+        messages.error(request, "This attempt is part of a live interview that is still running.")
+        return redirect("attempt_list")
     title = attempt.question.title
     attempt.delete()
     messages.success(request, f"Deleted your attempt at “{title}”.")

@@ -132,10 +132,31 @@ $$("[data-conflict-take]").forEach((button) =>
 );
 
 window.addEventListener("online", () => Object.values(docs).forEach((d) => d.retryNow()));
+let leaving = false; // set when the page moves on by itself (a live interview ended)
 window.addEventListener("beforeunload", (event) => {
   flushTime();
-  if (Object.values(docs).some((d) => d.dirty)) event.preventDefault();
+  if (!leaving && Object.values(docs).some((d) => d.dirty)) event.preventDefault();
 });
+
+/** Save every stage and the board now; resolves true when the server has all of it. */
+export async function flushAll() {
+  flushTime();
+  const board = window.chalktalkWhiteboard;
+  const results = await Promise.all([
+    ...Object.values(docs).map((d) => d.flush()),
+    board ? board.flush() : Promise.resolve(true),
+  ]);
+  return results.every(Boolean);
+}
+
+/** The page is about to navigate on its own: do not ask "leave this page?". */
+export function allowLeave() {
+  leaving = true;
+}
+
+export function currentStage() {
+  return current;
+}
 
 // --- stages ------------------------------------------------------------------------
 
@@ -278,13 +299,7 @@ function setUpSubmit() {
     const button = $("[data-confirm-submit]");
     button.disabled = true;
     button.textContent = "Saving your last edits…";
-    flushTime();
-    const board = window.chalktalkWhiteboard;
-    const results = await Promise.all([
-      ...Object.values(docs).map((d) => d.flush()),
-      board ? board.flush() : Promise.resolve(true),
-    ]);
-    if (results.every(Boolean)) {
+    if (await flushAll()) {
       Object.values(docs).forEach((d) => d.clearLocal());
       form.submit();
       return;

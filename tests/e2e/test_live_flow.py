@@ -16,7 +16,7 @@ import uvicorn
 from django.contrib.auth.models import User
 from playwright.sync_api import Browser, Page, expect
 
-from interviews.models import Whiteboard
+from interviews.models import StageResponse, Whiteboard
 from tests.browser import wait_for_board, wait_until
 from tests.factories import PASSWORD
 
@@ -140,6 +140,7 @@ def test_an_interviewer_and_a_candidate_run_a_live_interview(
     # A hint from the ladder reaches the candidate, on the stage it was sent for.
     lead.locator("[data-stage-panel=goals] [data-ladder-send]").first.click()
     expect(seat.locator("#hints-goals li")).to_have_count(1)
+    expect(lead.locator("[data-stage-panel=goals] [data-ladder-send]").first).to_have_text("Sent")
     expect(seat.locator("[data-toast]")).to_contain_text("New hint from your interviewer")
 
     # Moving to the next stage moves the candidate too.
@@ -157,6 +158,10 @@ def test_an_interviewer_and_a_candidate_run_a_live_interview(
     expect(row).to_have_class(re.compile("is-saved"))
     assert NOTE not in seat.content()
 
+    # Words typed just before the end are saved before the answer is locked.
+    seat.locator("[data-stage-button=goals]").click()
+    seat.locator("[data-stage-text=goals]").press("End")
+    seat.locator("[data-stage-text=goals]").type(" Last words.")
     lead.get_by_role("button", name="End interview").click()
     lead.get_by_role("button", name="End and grade").click()
     for page in (lead, seat):
@@ -166,5 +171,8 @@ def test_an_interviewer_and_a_candidate_run_a_live_interview(
     expect(seat.locator(".review-compare")).to_contain_text("Tied revenue to pCTR at once")
     expect(seat.locator("body")).not_to_contain_text(NOTE)
     assert outside == []
+    assert StageResponse.objects.get(attempt__user__username="seat", stage="goals").text == (
+        SENTENCE + " Last words."
+    )
     board = Whiteboard.objects.get(attempt__user__username="seat")
     assert {"feature-store", "model-registry"} <= {e["id"] for e in board.scene["elements"]}

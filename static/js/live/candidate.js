@@ -1,19 +1,28 @@
 // The candidate's side of a live interview: the practice page, following the interviewer's stage
 // and clock, with hints arriving from the interviewer and the board shared both ways.
-import { setClockSource, showStage } from "../practice.js";
+import { allowLeave, currentStage, flushAll, setClockSource, showStage } from "../practice.js";
 import { clockReading, on, send, state, toast } from "./room.js";
 
 setClockSource(() => clockReading());
 let stage = state.stage;
+if (currentStage() !== stage) showStage(stage, { focus: false });
 
 on("session", (data) => {
+  if (data.state === "ended") allowLeave();
   if (data.stage !== stage) {
     stage = data.stage;
-    showStage(data.stage, { focus: true });
     toast(`Your interviewer moved on to “${data.stage_label}”.`);
   }
+  if (data.stage !== currentStage()) showStage(data.stage, { focus: true });
   const allow = document.querySelector("[data-allow-drawing]");
   if (allow) allow.checked = data.drawing_allowed;
+});
+
+// The interviewer is ending the interview: save the last edits, then let the server end it.
+on("ending", async () => {
+  toast("Your interviewer is ending the interview — saving your last changes…");
+  await flushAll();
+  send({ type: "saved_for_end" });
 });
 
 on("hint", (data) => {

@@ -101,13 +101,22 @@ $("[data-board-draw]")?.addEventListener("click", () => setDrawing(!drawing));
 
 // --- hints, scorecard, end -------------------------------------------------------------------------
 
-// A ladder hint, once sent, cannot be sent again.
-document.body.addEventListener("htmx:wsAfterSend", (event) => {
-  const button = event.target.querySelector("[data-ladder-send]");
-  if (button) {
-    button.disabled = true;
-    button.textContent = "Sent";
-  }
+// The server's hint lists say what was sent: mark those ladder hints "Sent" and clear a custom
+// hint box once its hint is listed (a refused hint stays in the box, with an error notice).
+document.body.addEventListener("htmx:wsAfterMessage", (event) => {
+  if (!String(event.detail.message).includes('id="hints-')) return;
+  $$("[data-stage-panel]").forEach((panel) => {
+    const stage = panel.dataset.stagePanel;
+    const items = $$(`#hints-${stage} li`, panel);
+    const sent = new Set(items.filter((li) => li.dataset.index !== undefined).map((li) => li.dataset.index));
+    $$("[data-ladder-send]", panel).forEach((button) => {
+      const isSent = sent.has(button.dataset.ladderSend);
+      button.disabled = isSent;
+      button.textContent = isSent ? "Sent" : "Send";
+    });
+    const box = $(`[data-hint-form="${stage}"] input[name=text]`, panel);
+    if (box?.value && items.some((li) => li.textContent === box.value.trim())) box.value = "";
+  });
 });
 
 function showScore({ criterion, level, comment }) {

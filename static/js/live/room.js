@@ -7,7 +7,8 @@ const root = document.querySelector("[data-live-root]");
 const connection = document.querySelector("[data-connection]");
 const handlers = {};
 let socket = null;
-let clock = { elapsed: 0, running: false, at: performance.now() };
+// Until the socket's first state arrives, the clock the page was rendered with.
+let clock = { ...state.clock, at: performance.now(), total: state.total_seconds, state: state.state };
 
 /** Call `handler(event)` for every JSON event of `type` from the server. */
 export function on(type, handler) {
@@ -66,7 +67,8 @@ function dispatch(data) {
 
 on("session", (data) => {
   clock = { ...data.clock, at: performance.now(), total: data.total_seconds, state: data.state };
-  if (data.state === "ended") window.location.assign(data.review_url);
+  // After the other handlers (the candidate's page stops guarding unsaved edits first).
+  if (data.state === "ended") setTimeout(() => window.location.assign(data.review_url), 0);
 });
 
 /** Seconds left on the shared clock (negative when over) and what to call it right now. */
