@@ -22,16 +22,11 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", 2))
 
 def prepare_sessions(count: int = CLIENTS) -> list[dict]:
     """Create one user, session and attempt per client, directly in the database."""
-    common.django_setup()
+    question = common.bench_question()
     from django.contrib.auth.models import User
-    from django.core.management import call_command
 
-    from interviews.models import Question
     from interviews.services import attempt_start
 
-    call_command("migrate", verbosity=0)
-    call_command("load_questions", verbosity=0)
-    question = Question.objects.get(slug="ad-click-prediction")
     clients = []
     for i in range(count):
         user, _ = User.objects.get_or_create(username=f"bench-{i}")

@@ -27,6 +27,18 @@ def django_setup() -> None:
     django.setup()
 
 
+def bench_question():
+    """Migrate, load the bank, and return the question every benchmark practises on."""
+    django_setup()
+    from django.core.management import call_command
+
+    from interviews.models import Question
+
+    call_command("migrate", verbosity=0)
+    call_command("load_questions", verbosity=0)
+    return Question.objects.get(slug="ad-click-prediction")
+
+
 def logged_in(user) -> dict:
     """A session cookie and CSRF token for `user`, made directly in the database."""
     from tests.factories import session_cookies

@@ -31,16 +31,11 @@ WARMUP = 3.0
 
 
 def prepare_sessions() -> list[dict]:
-    common.django_setup()
+    question = common.bench_question()
     from django.contrib.auth.models import User
-    from django.core.management import call_command
 
-    from interviews.models import Question
     from live import services
 
-    call_command("migrate", verbosity=0)
-    call_command("load_questions", verbosity=0)
-    question = Question.objects.get(slug="ad-click-prediction")
     rooms = []
     for i in range(SESSIONS):
         lead, _ = User.objects.get_or_create(username=f"bench-live-lead-{i}")

@@ -100,15 +100,12 @@ def own_cpu_seconds() -> float:
 
 
 def prepare() -> dict:
+    question = common.bench_question()
     from django.contrib.auth.models import User
-    from django.core.management import call_command
 
-    from interviews.models import Question
     from interviews.services import attempt_start
     from live import services
 
-    call_command("load_questions", verbosity=0)
-    question = Question.objects.get(slug="ad-click-prediction")
     run = f"{int(time.time())}"
 
     def user(name: str) -> User:

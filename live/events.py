@@ -17,7 +17,6 @@ from typing import Any, Literal
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
-from django.template.loader import render_to_string
 
 Audience = Literal["all", "interviewer", "candidate"]
 log = logging.getLogger(__name__)
@@ -53,7 +52,3 @@ def _send(group: str, message: dict[str, Any]) -> None:
         log.warning(
             "live: could not send %s to %s", message["data"] or "html", group, exc_info=True
         )
-
-
-def render_fragment(template: str, context: dict[str, Any]) -> str:
-    return render_to_string(template, context)

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -59,11 +60,11 @@ def hints_fragment(session: LiveSession) -> str:
     from interviews.hints import hints_by_stage
 
     shown = hints_by_stage(session.attempt) if session.attempt else {s: [] for s in STAGES}
-    return events.render_fragment("live/_hints_oob.html", {"shown": shown})
+    return render_to_string("live/_hints_oob.html", {"shown": shown})
 
 
 def notes_fragment(session: LiveSession) -> str:
-    return events.render_fragment("live/_notes.html", {"notes": session.notes.all(), "oob": True})
+    return render_to_string("live/_notes.html", {"notes": session.notes.all(), "oob": True})
 
 
 def _broadcast_session(session: LiveSession) -> None:
@@ -80,6 +81,19 @@ def live_session_create(*, interviewer, question: Question) -> LiveSession:
     return LiveSession.objects.create(interviewer=interviewer, question=question)
 
 
+def join_refusal(session: LiveSession | None) -> str | None:
+    """Why a newcomer cannot take the seat through this invite, or None when they can."""
+    if session is None:
+        return "This invite link is not valid. Ask your interviewer for a new one."
+    if session.candidate_id is not None:
+        return "Someone else has already joined this interview; the link works once."
+    if session.state == LiveSession.State.ENDED:
+        return "This interview has ended."
+    if session.invite_expired:
+        return "This invite link has expired. Ask your interviewer for a new one."
+    return None
+
+
 def live_session_join(*, token: str, user) -> LiveSession:
     """Seat `user` as the candidate. The first person to join takes the seat; the link then closes."""
     with transaction.atomic():
@@ -89,18 +103,11 @@ def live_session_join(*, token: str, user) -> LiveSession:
             .filter(invite_token=token)
             .first()
         )
-        if session is None:
-            raise LiveRefused("This invite link is not valid. Ask your interviewer for a new one.")
-        if session.role_of(user) is not None:
+        if session is not None and session.role_of(user) is not None:
             return session  # the interviewer checking the link, or the candidate coming back
-        if session.candidate_id is not None:
-            raise LiveRefused(
-                "Someone else has already joined this interview; the link works once."
-            )
-        if session.state == LiveSession.State.ENDED:
-            raise LiveRefused("This interview has ended.")
-        if session.invite_expired:
-            raise LiveRefused("This invite link has expired. Ask your interviewer for a new one.")
+        refusal = join_refusal(session)
+        if refusal:
+            raise LiveRefused(refusal)
         session.candidate = user
         session.attempt = attempt_start(
             user=user, question=session.question, mode=Attempt.Mode.LIVE

@@ -89,15 +89,7 @@ def live_join(request: HttpRequest, token: str) -> HttpResponse:
                 request, "live/join.html", {"session": None, "refusal": str(exc)}, status=403
             )
         return redirect("live_room", pk=session.pk)
-    refusal = None
-    if session is None:
-        refusal = "This invite link is not valid. Ask your interviewer for a new one."
-    elif session.candidate_id is not None:
-        refusal = "Someone else has already joined this interview; the link works once."
-    elif not session.is_open:
-        refusal = "This interview has ended."
-    elif session.invite_expired:
-        refusal = "This invite link has expired. Ask your interviewer for a new one."
+    refusal = services.join_refusal(session)
     context = {"session": None if refusal else session, "refusal": refusal}
     return render(request, "live/join.html", context, status=403 if refusal else 200)
 

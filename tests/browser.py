@@ -11,6 +11,15 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 BOARD_READY = "window.chalktalkWhiteboard && window.chalktalkWhiteboard.api !== null"
 
 
+def log_in(page, base: str, username: str, password: str) -> None:
+    """Log in through the login form, as a person would."""
+    page.goto(base + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/questions/")
+
+
 def wait_until(page, expression: str, timeout: float = 20.0) -> None:
     """Poll a JavaScript expression until it is truthy.
 

@@ -103,11 +103,7 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
             f"celery worker did not answer a ping within 40 s:\n{log_path.read_text()[-3000:]}"
         )
     yield process
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    _stop(process)
 
 
 @pytest.fixture
@@ -141,6 +137,10 @@ def served_app(transactional_db, tmp_path):
         assert time.monotonic() < deadline, "uvicorn did not start within 30 s"
         time.sleep(0.2)
     yield base
+    _stop(process)
+
+
+def _stop(process: subprocess.Popen) -> None:
     process.terminate()
     try:
         process.wait(timeout=15)

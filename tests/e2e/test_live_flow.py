@@ -17,7 +17,7 @@ from django.contrib.auth.models import User
 from playwright.sync_api import Browser, Page, expect
 
 from interviews.models import StageResponse, Whiteboard
-from tests.browser import wait_for_board, wait_until
+from tests.browser import log_in, wait_for_board, wait_until
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -64,16 +64,13 @@ def contexts(browser: Browser):
         context.close()
 
 
-def log_in(browser: Browser, base: str, username: str, contexts: list) -> Page:
+def person(browser: Browser, base: str, username: str, contexts: list) -> Page:
+    """A new user, logged in, in a browser context of their own."""
     User.objects.create_user(username, password=PASSWORD)
     context = browser.new_context(viewport={"width": 1500, "height": 1000})
     contexts.append(context)
     page = context.new_page()
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/questions/")
+    log_in(page, base, username, PASSWORD)
     return page
 
 
@@ -83,8 +80,8 @@ def test_an_interviewer_and_a_candidate_run_a_live_interview(
     from rubric.services import bank_sync
 
     bank_sync()
-    lead = log_in(browser, asgi_server, "lead", contexts)
-    seat = log_in(browser, asgi_server, "seat", contexts)
+    lead = person(browser, asgi_server, "lead", contexts)
+    seat = person(browser, asgi_server, "seat", contexts)
     outside = []
     for page in (lead, seat):
         page.on(

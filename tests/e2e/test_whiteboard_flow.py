@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 
 from interviews.models import Question, Whiteboard
-from tests.browser import wait_for_board, wait_until
+from tests.browser import log_in, wait_for_board, wait_until
 from tests.factories import PASSWORD, make_attempt
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -43,11 +43,7 @@ def signed_in(page: Page, live_server, transactional_db):
     attempt = make_attempt(
         user, Question.objects.get(slug="video-recommendation"), {"goals": "Maximise watch time."}
     )
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("#id_username", "artist")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/questions/")
+    log_in(page, live_server.url, "artist", PASSWORD)
     return attempt
 
 
