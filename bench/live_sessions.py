@@ -82,7 +82,7 @@ async def run_room(base: str, room: dict, lags: dict, stop: float) -> None:
                 element["x"] += 1
                 body = json.dumps({"scene": scene, "version": board_version}).encode()
                 sent[("board", board_version + 1)] = time.perf_counter()
-                path = f"/attempts/{room['attempt']}/whiteboard/?live=1"
+                path = f"/live/{room['session']}/answer/whiteboard/"
                 status, payload = await http.request("POST", path, body, headers)
                 if status == 200:
                     board_version = json.loads(payload)["version"]
@@ -90,7 +90,7 @@ async def run_room(base: str, room: dict, lags: dict, stop: float) -> None:
             text = (text + "We would log impressions and clicks, then join them. ")[-8000:]
             body = json.dumps({"text": text, "version": text_version}).encode()
             sent[("text", text_version + 1)] = time.perf_counter()
-            path = f"/attempts/{room['attempt']}/stages/goals/?live=1"
+            path = f"/live/{room['session']}/answer/stages/goals/"
             status, payload = await http.request("POST", path, body, headers)
             if status == 200:
                 text_version = json.loads(payload)["version"]

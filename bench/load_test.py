@@ -33,13 +33,14 @@ from pathlib import Path
 import common
 from scene_factory import make_scene
 
+from rubric.stages import STAGES
+
 SECONDS = float(os.environ.get("LOAD_SECONDS", 300))
 CANDIDATES = int(os.environ.get("LOAD_CANDIDATES", 200))
 SESSIONS = int(os.environ.get("LOAD_SESSIONS", 20))
 SUBMIT_EVERY = 3.0
 # >0: serve the websockets from their own uvicorn processes (as a proxy routing /ws/ would).
 SOCKET_WORKERS = int(os.environ.get("LOAD_SOCKET_WORKERS", 0))
-STAGES = ("goals", "data", "features", "model", "serving", "online")
 STAMPS = common.ROOT / ".stamps"
 
 
@@ -155,10 +156,12 @@ def headers(spec: dict) -> dict:
 
 
 async def autosave(http, spec: dict, attempt: int, stage: str, text: str, version: int,
-                   stats: Stats, kind: str, live: bool = False) -> int:  # fmt: skip
-    """One save; returns the new version (or the old one when it failed)."""
+                   stats: Stats, kind: str, live_session: int | None = None) -> int:  # fmt: skip
+    """One save (through the live route when in a live interview); returns the new version (or
+    the old one when it failed)."""
     body = json.dumps({"text": text, "version": version}).encode()
-    path = f"/attempts/{attempt}/stages/{stage}/" + ("?live=1" if live else "")
+    path = (f"/live/{live_session}/answer/stages/{stage}/" if live_session
+            else f"/attempts/{attempt}/stages/{stage}/")  # fmt: skip
     started = time.perf_counter()
     try:
         status, payload = await http.request("POST", path, body, headers(spec))
@@ -216,7 +219,7 @@ async def live_room(base: str, sockets: str, room: dict, stats: Stats, stop: flo
                 random.choice(scene["elements"])["version"] += 1
                 body = json.dumps({"scene": scene, "version": board_version}).encode()
                 sent["board", board_version + 1] = started = time.perf_counter()
-                path = f"/attempts/{room['attempt']}/whiteboard/?live=1"
+                path = f"/live/{room['session']}/answer/whiteboard/"
                 status, payload = await http.request("POST", path, body, headers(room["seat"]))
                 stats.record("live board save", started, status == 200)
                 if status == 200:
@@ -232,7 +235,7 @@ async def live_room(base: str, sockets: str, room: dict, stats: Stats, stop: flo
             text = (text + " Impressions join clicks within thirty minutes.")[-6000:]
             sent["text", version + 1] = time.perf_counter()
             version = await autosave(
-                http, room["seat"], room["attempt"], "goals", text, version, stats, "live text save", live=True
+                http, room["seat"], room["attempt"], "goals", text, version, stats, "live text save", live_session=room["session"]
             )  # fmt: skip
             await asyncio.sleep(2)
         await asyncio.sleep(1)

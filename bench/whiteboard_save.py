@@ -15,6 +15,8 @@ import common
 from autosave_load import prepare_sessions
 from scene_factory import make_scene
 
+from rubric.stages import STAGES
+
 SAVES = 60
 
 
@@ -52,7 +54,7 @@ def simulate_session_history() -> None:
     scene = {"elements": [], "appState": {}, "files": {}}
     grown = make_scene(300)["elements"]
     clock = timezone.now()
-    stages = ["goals", "data", "features", "model", "serving", "online"]
+    stages = list(STAGES)
     full_copies = 0
     random.seed(3)
     with mock.patch.object(whiteboards.timezone, "now", lambda: clock):

@@ -11,12 +11,10 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from interviews.errors import AttemptLocked
 from interviews.models import Attempt, Question, StageResponse, StageTextSnapshot, Whiteboard
+from interviews.whiteboards import whiteboard_snapshot
 from rubric.stages import STAGES
-
-
-class AttemptLocked(Exception):
-    """The attempt was submitted; its answers can no longer change."""
 
 
 @dataclass(frozen=True)
@@ -110,8 +108,6 @@ def stage_time_record(
             seconds_spent=F("seconds_spent") + seconds
         )
     if current_stage and current_stage != attempt.current_stage:
-        from interviews.whiteboards import whiteboard_snapshot
-
         attempt.current_stage = current_stage
         attempt.save(update_fields=["current_stage"])
         whiteboard_snapshot(attempt_id=attempt.pk, force=True)  # history marks every stage change
@@ -142,8 +138,6 @@ def attempt_submit(*, attempt: Attempt):
 
 def _snapshot_final_state(attempt: Attempt) -> None:
     """The replay ends on exactly what was submitted, whatever the throttles skipped."""
-    from interviews.whiteboards import whiteboard_snapshot
-
     StageTextSnapshot.objects.bulk_create(
         StageTextSnapshot(
             attempt=attempt, stage=r.stage, text=r.text, taken_at=attempt.submitted_at

@@ -10,8 +10,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from interviews.errors import AttemptLocked
 from interviews.models import Attempt, Whiteboard, WhiteboardSnapshot
-from interviews.services import AttemptLocked
 
 SNAPSHOT_EVERY = timedelta(seconds=20)
 KEYFRAME_EVERY = 20  # snapshots; a keyframe bounds how many deltas a replay must apply

@@ -285,17 +285,19 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
         board = getattr(attempt, "whiteboard", None) if attempt else None
         if board is not None:
             state["board"] = {"scene": board.scene, "version": board.version}
-        if self.role == "interviewer":
+        if session.may_see_notes(self.role):
             state["fragments"].append(services.notes_fragment(session))
+        if session.may_see_scorecard(self.role):
+            state["scorecard"] = {
+                e.criterion_key: {"level": e.level, "comment": e.comment}
+                for e in session.scorecard.all()
+            }
+        if self.role == "interviewer":  # the candidate's page holds its own texts
             state["texts"] = (
                 {r.stage: {"text": r.text, "version": r.version} for r in attempt.responses.all()}
                 if attempt
                 else {}
             )
-            state["scorecard"] = {
-                e.criterion_key: {"level": e.level, "comment": e.comment}
-                for e in session.scorecard.all()
-            }
         return state
 
 

@@ -20,11 +20,6 @@ def live_sessions_data(user) -> list[dict[str, Any]]:
     out = []
     for s in sessions:
         role = s.role_of(user)
-        # What the candidate's review shows them: the scorecard once the interview is over,
-        # the notes once shared.
-        ended = s.state == LiveSession.State.ENDED
-        show_scorecard = role == "interviewer" or ended
-        show_notes = role == "interviewer" or (ended and s.notes_shared)
         out.append(
             {
                 "id": s.pk,
@@ -40,13 +35,13 @@ def live_sessions_data(user) -> list[dict[str, Any]]:
                     {"criterion": e.criterion_key, "level": e.level, "comment": e.comment}
                     for e in s.scorecard.all()
                 ]
-                if show_scorecard
+                if s.may_see_scorecard(role)
                 else None,
                 "notes": [
                     {"stage": n.stage, "at_seconds": n.clock_seconds, "text": n.text}
                     for n in s.notes.all()
                 ]
-                if show_notes
+                if s.may_see_notes(role)
                 else None,
             }
         )

@@ -96,6 +96,16 @@ class LiveSession(models.Model):
     def is_open(self) -> bool:
         return self.state != self.State.ENDED
 
+    # Who may see what: the room's socket, its events, the review and the data export all ask
+    # these. The candidate sees the scorecard once the interview is over, the notes once shared.
+    def may_see_notes(self, role: str | None) -> bool:
+        return role == "interviewer" or (
+            role == "candidate" and not self.is_open and self.notes_shared
+        )
+
+    def may_see_scorecard(self, role: str | None) -> bool:
+        return role == "interviewer" or (role == "candidate" and not self.is_open)
+
 
 class InterviewerNote(models.Model):
     """Private to the interviewer unless they share the notes after the session."""

@@ -55,7 +55,7 @@ def review_context(session: LiveSession, role: str) -> dict[str, Any]:
         "agreements": sum(1 for r in compared if r["gap"] == 0),
         "disagreements": sum(1 for r in compared if r["gap"] != 0),
         "unscored": sum(1 for r in rows if r["level"] is None),
-        "notes": session.notes.all() if role == "interviewer" or session.notes_shared else None,
+        "notes": session.notes.all() if session.may_see_notes(role) else None,
         "answers": [
             {"label": STAGE_LABELS[r.stage], "text": r.text}
             for r in sorted(attempt.responses.all(), key=lambda r: order[r.stage])

@@ -16,7 +16,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from interviews.models import Attempt, HintUse, Question
-from interviews.services import AttemptLocked, attempt_start, attempt_submit, stage_time_record
+from interviews.services import (
+    AttemptLocked,
+    SaveOutcome,
+    attempt_start,
+    attempt_submit,
+    stage_text_save,
+    stage_time_record,
+)
+from interviews.whiteboards import BoardSaveOutcome, whiteboard_save
 from live import events
 from live.models import InterviewerNote, LiveSession, ScorecardEntry
 from rubric.schema import MAX_LEVEL
@@ -120,32 +128,60 @@ def live_session_join(*, token: str, user) -> LiveSession:
     return session
 
 
-def session_for_attempt(attempt_id: int) -> int | None:
-    return (
-        LiveSession.objects.filter(attempt_id=attempt_id, state__in=_OPEN_STATES)
-        .values_list("pk", flat=True)
-        .first()
-    )
-
-
 _OPEN_STATES = [LiveSession.State.LOBBY, LiveSession.State.RUNNING, LiveSession.State.PAUSED]
 
 
-# --- the candidate's saves, relayed to the interviewer ---------------------------------------
+# --- saves during the interview: practice's versioned saves, relayed to the other side ------------
 
 
-def relay_text_saved(*, attempt_id: int, stage: str, text: str, version: int) -> None:
-    session_id = session_for_attempt(attempt_id)
-    if session_id is not None:
-        data = {"type": "text", "stage": stage, "text": text, "version": version}
+def candidate_text_save(
+    *, session_id: int, user, stage: str, text: str, version: int
+) -> SaveOutcome:
+    """The candidate's stage save; the interviewer's sockets get it after the commit.
+    Raises LiveSession.DoesNotExist unless `user` is the seated candidate."""
+    attempt_id = _candidate_attempt_id(session_id, user)
+    outcome = stage_text_save(
+        attempt_id=attempt_id, user=user, stage=stage, text=text, version=version
+    )
+    if outcome.saved:
+        data = {"type": "text", "stage": stage, "text": text, "version": outcome.version}
         events.send_after_commit(session_id, "interviewer", data=data)
+    return outcome
 
 
-def relay_board_saved(*, attempt_id: int, scene: dict, version: int) -> None:
+def candidate_board_save(*, session_id: int, user, scene: dict, version: int) -> BoardSaveOutcome:
+    attempt_id = _candidate_attempt_id(session_id, user)
+    outcome = whiteboard_save(attempt_id=attempt_id, user=user, scene=scene, version=version)
+    _relay_board(session_id, scene, outcome)
+    return outcome
+
+
+def interviewer_board_save(*, session_id: int, scene: dict, version: int) -> BoardSaveOutcome:
+    """The interviewer draws on the candidate's board, while the candidate allows it."""
+    with transaction.atomic():
+        # Locked, so the candidate taking the permission back cannot cross a save in flight.
+        session = _locked(session_id)
+        if session.attempt_id is None or not session.candidate_allows_drawing:
+            raise LiveRefused("The candidate has not let you draw on the board.")
+        outcome = whiteboard_save(
+            attempt_id=session.attempt_id, user=session.candidate, scene=scene, version=version
+        )
+        _relay_board(session_id, scene, outcome)
+    return outcome
+
+
+def _candidate_attempt_id(session_id: int, user) -> int:
+    return (
+        LiveSession.objects.filter(pk=session_id, candidate=user, attempt__isnull=False)
+        .values_list("attempt_id", flat=True)
+        .get()
+    )
+
+
+def _relay_board(session_id: int, scene: dict, outcome: BoardSaveOutcome) -> None:
     """A board save by either side goes to every socket; a page that made it ignores its echo."""
-    session_id = session_for_attempt(attempt_id)
-    if session_id is not None:
-        data = {"type": "board", "scene": scene, "version": version}
+    if outcome.saved:
+        data = {"type": "board", "scene": scene, "version": outcome.version}
         events.send_after_commit(session_id, "all", data=data)
 
 

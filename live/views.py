@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,21 +11,25 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from interviews.models import Question, Whiteboard
-from interviews.services import AttemptLocked
-from interviews.views.common import json_error, json_login_required, locked_json
-from interviews.views.practice import (
-    BoardBodyRefused,
+from interviews.errors import AttemptLocked
+from interviews.http import (
+    BodyRefused,
     board_save_answer,
-    practice_context,
-    read_board_save,
+    board_save_body,
+    json_error,
+    json_login_required,
+    locked_json,
+    text_save_answer,
+    text_save_body,
 )
-from interviews.whiteboards import whiteboard_save
+from interviews.models import Question, StageResponse, Whiteboard
+from interviews.practice_page import practice_context
 from live import services
 from live.models import LiveSession
 from live.review import review_context
 from live.room import interviewer_room_context
 from live.services import LiveRefused
+from rubric.stages import STAGES
 
 
 def _session_for(request: HttpRequest, pk: int) -> tuple[LiveSession, str]:
@@ -103,7 +106,13 @@ def live_room(request: HttpRequest, pk: int) -> HttpResponse:
     if role == "interviewer":
         context = interviewer_room_context(request, session)
         return render(request, "live/interviewer.html", context)
-    context = practice_context(request, session.attempt, live=True)
+    context = practice_context(
+        request,
+        session.attempt,
+        follows_interviewer=True,
+        save_url=reverse("live_text_save", args=[session.pk, "__stage__"]),
+        board_save_url=reverse("live_candidate_board_save", args=[session.pk]),
+    )
     context["session"] = session
     context["live_state"] = {
         **services.session_data(session),
@@ -113,6 +122,49 @@ def live_room(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "interviews/practice.html", context)
 
 
+def _seated_candidate_or_404(request: HttpRequest, pk: int) -> None:
+    if not LiveSession.objects.filter(pk=pk, candidate=request.user).exists():
+        raise Http404("No such live interview.")
+
+
+@json_login_required
+@require_POST
+def live_text_save(request: HttpRequest, pk: int, stage: str) -> JsonResponse:
+    """The candidate's stage save during the interview: practice's save, relayed live."""
+    _seated_candidate_or_404(request, pk)
+    if stage not in STAGES:
+        raise Http404("No such stage.")
+    try:
+        text, version = text_save_body(request)
+        outcome = services.candidate_text_save(
+            session_id=pk, user=request.user, stage=stage, text=text, version=version
+        )
+    except BodyRefused as exc:
+        return json_error(str(exc), exc.status)
+    except (LiveSession.DoesNotExist, StageResponse.DoesNotExist):
+        raise Http404("No such live interview.") from None
+    except AttemptLocked:
+        return locked_json()
+    return text_save_answer(outcome)
+
+
+@json_login_required
+@require_POST
+def live_candidate_board_save(request: HttpRequest, pk: int) -> JsonResponse:
+    """The candidate's board save during the interview, relayed live."""
+    _seated_candidate_or_404(request, pk)
+    try:
+        scene, version = board_save_body(request)
+        outcome = services.candidate_board_save(
+            session_id=pk, user=request.user, scene=scene, version=version
+        )
+    except BodyRefused as exc:
+        return json_error(str(exc), exc.status)
+    except (LiveSession.DoesNotExist, Whiteboard.DoesNotExist, AttemptLocked):
+        return locked_json()
+    return board_save_answer(outcome)
+
+
 @json_login_required
 @require_POST
 def live_board_save(request: HttpRequest, pk: int) -> JsonResponse:
@@ -120,28 +172,14 @@ def live_board_save(request: HttpRequest, pk: int) -> JsonResponse:
     if not LiveSession.objects.filter(pk=pk, interviewer=request.user).exists():
         raise Http404("No such live interview.")
     try:
-        scene, version = read_board_save(request)
-    except BoardBodyRefused as exc:
+        scene, version = board_save_body(request)
+        outcome = services.interviewer_board_save(session_id=pk, scene=scene, version=version)
+    except BodyRefused as exc:
         return json_error(str(exc), exc.status)
-    with transaction.atomic():
-        # Locked, so the candidate taking the permission back cannot cross a save in flight.
-        session = (
-            LiveSession.objects.select_for_update(of=("self",))
-            .select_related("candidate")
-            .get(pk=pk)
-        )
-        if session.attempt_id is None or not session.candidate_allows_drawing:
-            return json_error("The candidate has not let you draw on the board.", 403)
-        try:
-            outcome = whiteboard_save(
-                attempt_id=session.attempt_id, user=session.candidate, scene=scene, version=version
-            )
-        except (Whiteboard.DoesNotExist, AttemptLocked):
-            return locked_json()
-        if outcome.saved:
-            services.relay_board_saved(
-                attempt_id=session.attempt_id, scene=scene, version=outcome.version
-            )
+    except LiveRefused as exc:
+        return json_error(str(exc), 403)
+    except (Whiteboard.DoesNotExist, AttemptLocked):
+        return locked_json()
     return board_save_answer(outcome)
 
 

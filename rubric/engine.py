@@ -17,7 +17,7 @@ from typing import Any
 
 from rubric.diagram import Graph, Vocabulary, find_loop, find_path, find_shared, scene_graph
 from rubric.scene import clean_scene
-from rubric.schema import MAX_LEVEL, Criterion, DiagramCheck
+from rubric.schema import MAX_LEVEL, CriterionSpec, DiagramCheck
 from rubric.stages import DIAGRAM, GRADED_STAGES, STAGES
 from rubric.text import Segment, segments
 
@@ -85,7 +85,7 @@ class Answer:
 
 
 @dataclass
-class CriterionResult:
+class CriterionOutcome:
     id: str
     stage: str
     title: str
@@ -120,7 +120,7 @@ class GradeResult:
     score: int
     band: str
     stage_scores: dict[str, int]
-    criteria: list[CriterionResult] = field(default_factory=list)
+    criteria: list[CriterionOutcome] = field(default_factory=list)
     graph: dict[str, Any] = field(default_factory=lambda: {"components": [], "edges": []})
 
     def to_dict(self) -> dict[str, Any]:
@@ -219,7 +219,7 @@ def _read_answer(answer: Answer) -> list[_Sentence]:
 
 
 def _demote_dense_piles(
-    sentences: list[_Sentence], criteria: Sequence[Criterion]
+    sentences: list[_Sentence], criteria: Sequence[CriterionSpec]
 ) -> list[_Sentence]:
     """A sentence naming many rubric concepts in few words ("we use CTR, DeepFM, a feature store
     and A/B tests") is a list dressed as a sentence: it counts as mentioning, not reasoning."""
@@ -263,7 +263,7 @@ def _best_first(sentences: Iterable[_Sentence]) -> list[_Sentence]:
 # --- one function per criterion kind ----------------------------------------
 
 
-def _grade_concept(criterion: Criterion, sentences: Sequence[_Sentence]) -> CriterionResult:
+def _grade_concept(criterion: CriterionSpec, sentences: Sequence[_Sentence]) -> CriterionOutcome:
     reasoned_groups: set[int] = set()
     mentioned_groups: set[int] = set()
     justified = False
@@ -305,7 +305,9 @@ def _grade_concept(criterion: Criterion, sentences: Sequence[_Sentence]) -> Crit
     return _result(criterion, level, _best_first(hits), " ".join(missing_parts))
 
 
-def _grade_quantitative(criterion: Criterion, sentences: Sequence[_Sentence]) -> CriterionResult:
+def _grade_quantitative(
+    criterion: CriterionSpec, sentences: Sequence[_Sentence]
+) -> CriterionOutcome:
     with_units = [s for s in sentences if _NUMBER_WITH_UNIT.search(s.segment.text)]
     reasoned = [s for s in with_units if s.reasoned]
     derived = [
@@ -331,7 +333,7 @@ def _grade_quantitative(criterion: Criterion, sentences: Sequence[_Sentence]) ->
     return _result(criterion, level, ordered, missing)
 
 
-def _grade_tradeoff(criterion: Criterion, sentences: Sequence[_Sentence]) -> CriterionResult:
+def _grade_tradeoff(criterion: CriterionSpec, sentences: Sequence[_Sentence]) -> CriterionOutcome:
     weighed = [s for s in sentences if s.reasoned and s.weighs_options]
     decided = [s for s in weighed if s.decides]
     decisions_only = [s for s in sentences if s.reasoned and s.decides and not s.weighs_options]
@@ -368,7 +370,7 @@ def _check_walk(graph: Graph, check: DiagramCheck) -> list[str] | None:
     return find_shared(graph, check.hub, check.hub_users) if check.hub else None
 
 
-def _grade_diagram(criterion: Criterion, graph: Graph) -> CriterionResult:
+def _grade_diagram(criterion: CriterionSpec, graph: Graph) -> CriterionOutcome:
     evidence: list[str] = []
     absent: list[str] = []
     for check in criterion.checks:
@@ -400,16 +402,20 @@ _GRADERS = {
 
 
 def _result(
-    criterion: Criterion, level: int, ordered: Sequence[_Sentence], missing: str
-) -> CriterionResult:
+    criterion: CriterionSpec, level: int, ordered: Sequence[_Sentence], missing: str
+) -> CriterionOutcome:
     quotes, quote_stages = _evidence(ordered) if level else ([], [])
     return _criterion_result(criterion, level, quotes, quote_stages, missing)
 
 
 def _criterion_result(
-    criterion: Criterion, level: int, evidence: list[str], evidence_stages: list[str], missing: str
-) -> CriterionResult:
-    return CriterionResult(
+    criterion: CriterionSpec,
+    level: int,
+    evidence: list[str],
+    evidence_stages: list[str],
+    missing: str,
+) -> CriterionOutcome:
+    return CriterionOutcome(
         id=criterion.id,
         stage=criterion.stage,
         title=criterion.title,
@@ -433,7 +439,7 @@ def level_value(level: int) -> float:
     return LEVEL_VALUE[max(0, min(level, MAX_LEVEL))]
 
 
-def _weighted_score(results: Sequence[CriterionResult]) -> int:
+def _weighted_score(results: Sequence[CriterionOutcome]) -> int:
     total = sum(r.weight for r in results)
     if not total:
         return 0
@@ -441,7 +447,7 @@ def _weighted_score(results: Sequence[CriterionResult]) -> int:
 
 
 def grade(
-    criteria: Sequence[Criterion], answer: Answer, vocabulary: Vocabulary | None = None
+    criteria: Sequence[CriterionSpec], answer: Answer, vocabulary: Vocabulary | None = None
 ) -> GradeResult:
     """Grade `answer` against `criteria`, reading the whiteboard with `vocabulary`.
 
@@ -450,7 +456,7 @@ def grade(
     vocabulary = vocabulary or Vocabulary()
     sentences = _demote_dense_piles(_read_answer(answer), criteria)
     graph = scene_graph(answer.whiteboard, vocabulary)
-    results: list[CriterionResult] = []
+    results: list[CriterionOutcome] = []
     for criterion in criteria:
         if criterion.kind == "diagram":
             # No board at all (`whiteboard: null`, e.g. a text-only answer file) is not assessed;

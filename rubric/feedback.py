@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from interviews.models import Whiteboard
+from rubric import queue
 from rubric.llm_client import LLMFailed, chat
 from rubric.llm_prompt import (
     PROMPT_VERSION,
@@ -103,10 +104,8 @@ def _abandoned(feedback: LLMFeedback) -> bool:
 
 
 def _enqueue(feedback_id: int) -> None:
-    from rubric.tasks import llm_feedback
-
     try:
-        llm_feedback.apply_async(args=[feedback_id], retry=False)
+        queue.send(queue.FEEDBACK_TASK, feedback_id)
     except Exception:  # broker down: say so on the page instead of spinning forever
         feedback_fail(feedback_id=feedback_id, error="The feedback queue is unavailable.")
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from rubric.schema import MAX_LEVEL, Criterion
+from rubric.schema import MAX_LEVEL, CriterionSpec
 
 PROMPT_VERSION = "feedback-v1"
 VERDICTS = ("absent", "mentioned", "explained", "justified")  # index = rubric level 0-3
@@ -33,7 +33,7 @@ class FeedbackFormatError(ValueError):
     """The model's answer is not valid JSON or does not fit the schema."""
 
 
-def response_schema(criteria: Sequence[Criterion]) -> dict[str, Any]:
+def response_schema(criteria: Sequence[CriterionSpec]) -> dict[str, Any]:
     ids = [c.id for c in criteria]
     return {
         "type": "object",
@@ -66,7 +66,7 @@ def build_request(
     model: str,
     question_title: str,
     question_prompt: str,
-    criteria: Sequence[Criterion],
+    criteria: Sequence[CriterionSpec],
     stages: Mapping[str, str],
     diagram_text: str,
 ) -> dict[str, Any]:
@@ -160,7 +160,7 @@ def _texts(value: Any, where: str, limit: int = 10) -> list[str]:
 
 
 def parse_feedback(
-    content: str | None, criteria: Sequence[Criterion], answer_text: str
+    content: str | None, criteria: Sequence[CriterionSpec], answer_text: str
 ) -> ParsedFeedback:
     """Validate the model's JSON; drop (and count) evidence quotes not found in the answer."""
     try:

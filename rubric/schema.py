@@ -51,7 +51,7 @@ class DiagramCheck:
 
 
 @dataclass(frozen=True)
-class Criterion:
+class CriterionSpec:
     id: str
     stage: str
     title: str
@@ -87,7 +87,7 @@ class QuestionSpec:
     guiding_questions: Mapping[str, tuple[str, ...]]
     hints: Mapping[str, tuple[str, ...]]
     strong_answer: str
-    criteria: tuple[Criterion, ...]
+    criteria: tuple[CriterionSpec, ...]
 
 
 @dataclass(frozen=True)
@@ -95,12 +95,12 @@ class Bank:
     """Every question with its criteria, plus the base criteria that apply to all."""
 
     version: str
-    base: tuple[Criterion, ...]
+    base: tuple[CriterionSpec, ...]
     questions: Mapping[str, QuestionSpec]
     vocabulary: Vocabulary
     raw: Mapping[str, Any] = field(repr=False, compare=False)
 
-    def criteria_for(self, slug: str | None) -> tuple[Criterion, ...]:
+    def criteria_for(self, slug: str | None) -> tuple[CriterionSpec, ...]:
         """Base criteria plus the question's own; `None` (a custom question) gets the base."""
         if slug is None:
             return self.base
@@ -201,7 +201,7 @@ def _parse_check(reader: _Reader, data: Any, path: str, kinds: set[str]) -> Diag
 
 def _parse_criterion(
     reader: _Reader, data: Any, path: str, source: str, kinds: set[str]
-) -> Criterion:
+) -> CriterionSpec:
     data = reader.mapping(data, path)
     path += "."
     kind = reader.choice(data, "kind", path, KINDS)
@@ -252,7 +252,7 @@ def _parse_criterion(
         raise reader.fail(
             f"{path}concepts", f"a {kind} criterion detects its evidence itself; remove concepts"
         )
-    return Criterion(
+    return CriterionSpec(
         id=reader.text(data, "id", path, 80),
         stage=stage,
         title=reader.text(data, "title", path, 120),
@@ -282,7 +282,7 @@ def _parse_concept(reader: _Reader, data: Any, path: str) -> Concept:
 
 def _parse_criteria(
     reader: _Reader, data: Mapping[str, Any], source: str, seen: set[str], kinds: set[str]
-) -> tuple[Criterion, ...]:
+) -> tuple[CriterionSpec, ...]:
     raw = data.get("criteria")
     if not isinstance(raw, list) or not raw:
         raise reader.fail("criteria", "expected a non-empty list of criteria")

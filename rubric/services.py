@@ -12,11 +12,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from interviews.models import Attempt, Question, Whiteboard
-from rubric import engine
+from rubric import engine, queue
 from rubric.bank_files import load_bank
 from rubric.models import Criterion, CriterionResult, Grade, Rubric
-from rubric.schema import Bank, parse_bank
-from rubric.schema import Criterion as SchemaCriterion
+from rubric.schema import Bank, CriterionSpec, parse_bank
 from rubric.stages import STAGES
 
 log = logging.getLogger(__name__)
@@ -110,10 +109,8 @@ def grade_enqueue_on_commit(*, grade_id: int) -> None:
 
 def grade_enqueue(*, grade_id: int) -> bool:
     """Send the task. If the broker is down the grade stays queued; the periodic sweep resends it."""
-    from rubric.tasks import grade_attempt
-
     try:
-        grade_attempt.apply_async(args=[grade_id], retry=False)
+        queue.send(queue.GRADE_TASK, grade_id)
     except Exception:  # broker unreachable: kombu raises several unrelated types
         log.warning(
             "could not enqueue grade %s; it stays queued for the sweep", grade_id, exc_info=True
@@ -161,7 +158,7 @@ def bank_for_grade(grade: Grade) -> tuple[Bank, str | None]:
     return _bank_and_slug(_bank_for_version(grade.rubric.version), grade.attempt.question)
 
 
-def criteria_for_question(question: Question) -> tuple[SchemaCriterion, ...]:
+def criteria_for_question(question: Question) -> tuple[CriterionSpec, ...]:
     """The current rubric's criteria for a question (what a live interviewer scores)."""
     bank, slug = _bank_and_slug(_bank_for_version(current_rubric().version), question)
     return bank.criteria_for(slug)

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-STAGES: tuple[str, ...] = ("goals", "data", "features", "model", "serving", "online")
+# The one place the stage order is written: key, label, default minutes (45 in all).
+_STAGE_TABLE: tuple[tuple[str, str, int], ...] = (
+    ("goals", "Clarify goals & scope", 6),
+    ("data", "Data collection & processing", 7),
+    ("features", "Feature engineering", 7),
+    ("model", "Model development & training", 10),
+    ("serving", "Prediction service & deployment", 8),
+    ("online", "Online testing & evaluation", 7),
+)
+STAGES: tuple[str, ...] = tuple(key for key, _, _ in _STAGE_TABLE)
 # Cross-cutting criteria (scalability, trade-offs) are graded over every stage.
 CROSS_CUTTING = "scale"
 GRADED_STAGES: tuple[str, ...] = (*STAGES, CROSS_CUTTING)
@@ -10,24 +19,12 @@ GRADED_STAGES: tuple[str, ...] = (*STAGES, CROSS_CUTTING)
 DIAGRAM = "diagram"
 
 STAGE_LABELS: dict[str, str] = {
-    "goals": "Clarify goals & scope",
-    "data": "Data collection & processing",
-    "features": "Feature engineering",
-    "model": "Model development & training",
-    "serving": "Prediction service & deployment",
-    "online": "Online testing & evaluation",
-    "scale": "Scalability & trade-offs",
-    "diagram": "System diagram",
+    **{key: label for key, label, _ in _STAGE_TABLE},
+    CROSS_CUTTING: "Scalability & trade-offs",
+    DIAGRAM: "System diagram",
 }
 
-DEFAULT_BUDGET_MINUTES: dict[str, int] = {
-    "goals": 6,
-    "data": 7,
-    "features": 7,
-    "model": 10,
-    "serving": 8,
-    "online": 7,
-}
+DEFAULT_BUDGET_MINUTES: dict[str, int] = {key: minutes for key, _, minutes in _STAGE_TABLE}
 
 COMPETENCY_LABELS: dict[str, str] = {
     "problem-solving": "Problem solving",

@@ -8,7 +8,9 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import InterfaceError, OperationalError
 
-from rubric import services
+from rubric import feedback, services
+from rubric.llm_client import LLMFailed, LLMRetryLater
+from rubric.llm_prompt import FeedbackFormatError
 
 log = logging.getLogger(__name__)
 
@@ -47,10 +49,6 @@ def requeue_stale_grades() -> int:
 
 @shared_task(bind=True, acks_late=True, max_retries=4, soft_time_limit=150, time_limit=180)
 def llm_feedback(self, feedback_id: int) -> None:
-    from rubric import feedback
-    from rubric.llm_client import LLMFailed, LLMRetryLater
-    from rubric.llm_prompt import FeedbackFormatError
-
     try:
         feedback.feedback_run(feedback_id=feedback_id)
     except (LLMRetryLater, FeedbackFormatError, *TRANSIENT_ERRORS) as exc:

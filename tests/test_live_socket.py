@@ -92,7 +92,7 @@ def test_a_candidate_save_reaches_the_interviewer_after_commit_and_not_the_candi
 
     async def scenario():
         lead, seat = await both(room, interviewer, candidate)
-        url = f"/attempts/{room.attempt_id}/stages/goals/?live=1"
+        url = f"/live/{room.pk}/answer/stages/goals/"
         response = await sync_to_async(client.post)(
             url, json.dumps({"text": "Predict <b>pCTR</b>", "version": 0}), content_type="application/json"
         )  # fmt: skip
@@ -298,7 +298,7 @@ def test_ending_waits_for_the_candidates_last_save_then_submits_and_grades(
         await seat.next_json("ending")
         # The candidate's page saves what was typed in the last second, then answers.
         response = await sync_to_async(client.post)(
-            f"/attempts/{room.attempt_id}/stages/goals/?live=1",
+            f"/live/{room.pk}/answer/stages/goals/",
             json.dumps({"text": "A last sentence", "version": 0}),
             content_type="application/json",
         )
@@ -413,7 +413,7 @@ def test_the_board_travels_both_ways_only_when_the_candidate_allows_drawing(
 
     async def scenario():
         lead, seat = await both(room, interviewer, candidate)
-        response = await post(seat_client, f"/attempts/{room.attempt_id}/whiteboard/?live=1", 0)
+        response = await post(seat_client, f"/live/{room.pk}/answer/whiteboard/", 0)
         assert response.status_code == 200
         event = await lead.next_json("board")
         assert event["version"] == 1 and event["scene"]["elements"][0]["id"] == "box-1"

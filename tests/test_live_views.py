@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
-from interviews.models import Attempt
+from interviews.models import Attempt, StageResponse
 from live import services
 from live.models import InterviewerNote, LiveSession, ScorecardEntry
 from rubric.models import Grade
@@ -135,7 +136,8 @@ def test_the_candidate_room_is_the_practice_page_following_the_interviewer(clien
     assert f'ws-connect="/ws/live/{room.pk}/"' in page
     assert "Let the interviewer draw" in page and "Hints from your interviewer" in page
     assert "submit-dialog" not in page and "Show a hint" not in page
-    assert "?live=1" in page
+    assert f"/live/{room.pk}/answer/stages/__stage__/" in page
+    assert f"/live/{room.pk}/answer/whiteboard/" in page
     # The plain practice URL of a live attempt leads to the room.
     assert client.get(f"/attempts/{room.attempt_id}/").url == f"/live/{room.pk}/"
 
@@ -306,3 +308,20 @@ def test_a_candidate_who_deletes_their_account_leaves_the_interviewers_notes(
     room.refresh_from_db()
     assert room.candidate is None and room.attempt is None
     assert InterviewerNote.objects.get(session=room).text == "Kept"
+
+
+def test_only_the_seated_candidate_saves_through_the_interviews_answer_routes(
+    client, room, interviewer, other_candidate
+):
+    body = json.dumps({"text": "mine", "version": 0})
+    scene = json.dumps({"scene": {"elements": []}, "version": 0})
+    for user in (interviewer, other_candidate):
+        client.force_login(user)
+        text = client.post(
+            f"/live/{room.pk}/answer/stages/goals/", body, content_type="application/json"
+        )
+        board = client.post(
+            f"/live/{room.pk}/answer/whiteboard/", scene, content_type="application/json"
+        )
+        assert (text.status_code, board.status_code) == (404, 404), user
+    assert not StageResponse.objects.filter(attempt_id=room.attempt_id, text="mine").exists()

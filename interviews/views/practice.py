@@ -7,12 +7,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from interviews.hints import hints_by_stage
+from interviews.hooks import elsewhere_for, running_elsewhere
+from interviews.http import (
+    BodyRefused,
+    board_save_answer,
+    board_save_body,
+    json_error,
+    json_login_required,
+    locked_json,
+    read_json,
+    text_save_answer,
+    text_save_body,
+)
 from interviews.markdown import render_markdown
 from interviews.models import Attempt, HintUse, StageResponse, Whiteboard
+from interviews.practice_page import hint_box, practice_context
 from interviews.services import (
     AttemptLocked,
     attempt_submit,
@@ -22,18 +33,11 @@ from interviews.services import (
 from interviews.views.common import (
     HtmxHttpRequest,
     get_attempt_for_user,
-    json_error,
-    json_login_required,
-    live_session_open,
-    locked_json,
-    read_json,
     refuse_json,
     stage_or_404,
 )
-from interviews.whiteboards import BoardSaveOutcome, whiteboard_save
-from live.services import relay_board_saved, relay_text_saved
-from rubric.scene import MAX_SCENE_BYTES, clean_scene
-from rubric.stages import STAGE_LABELS, STAGES
+from interviews.whiteboards import whiteboard_save
+from rubric.stages import STAGES
 
 
 @login_required
@@ -42,59 +46,10 @@ def attempt_practice(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = get_attempt_for_user(request, pk)
     if attempt.status != Attempt.Status.DRAFT:
         return redirect("attempt_results", pk=attempt.pk)
-    live = getattr(attempt, "live_session", None) if attempt.mode == Attempt.Mode.LIVE else None
-    if live is not None:
-        return redirect("live_room", pk=live.pk)
+    place = elsewhere_for(attempt)
+    if place is not None:
+        return redirect(place.url)
     return render(request, "interviews/practice.html", practice_context(request, attempt))
-
-
-def practice_context(request: HttpRequest, attempt: Attempt, *, live: bool = False) -> dict:
-    """What the practice page shows; a live interview's candidate page is this page plus the room."""
-    question = attempt.question
-    responses = {r.stage: r for r in attempt.responses.all()}
-    shown = hints_by_stage(attempt)
-    requested = request.GET.get("stage")
-    current = requested if requested in STAGES and not live else attempt.current_stage
-    stages = [
-        {
-            "key": key,
-            "label": STAGE_LABELS[key],
-            "number": i + 1,
-            "budget_minutes": question.budget_minutes(key),
-            "guiding_questions": question.guiding_questions.get(key, []),
-            "hints_shown": shown[key],
-            "hints_ladder_used": sum(1 for h in shown[key] if h.index is not None),
-            "hints_total": len(question.hints.get(key, [])),
-            "response": responses[key],
-            "is_current": key == current,
-        }
-        for i, key in enumerate(STAGES)
-    ]
-    board = Whiteboard.objects.get_or_create(attempt=attempt)[0]
-    # Saves from a live page also reach the interviewer's socket (see `live.services.relay_*`).
-    relay = "?live=1" if live else ""
-    client_state = {
-        "attemptId": attempt.pk,
-        "deadline": attempt.deadline.isoformat(),
-        "currentStage": current,
-        "maxChars": settings.STAGE_TEXT_MAX_CHARS,
-        "saveUrl": reverse("stage_save", args=[attempt.pk, "__stage__"]) + relay,
-        "timeUrl": reverse("stage_time", args=[attempt.pk]),
-        "live": live,
-        "stages": {
-            key: {"version": responses[key].version, "seconds": responses[key].seconds_spent,
-                  "budget": question.budget_minutes(key) * 60}
-            for key in STAGES
-        },
-    }  # fmt: skip
-    return {
-        "attempt": attempt,
-        "question": question,
-        "stages": stages,
-        "client_state": client_state,
-        "board": board,
-        "board_save_url": reverse("whiteboard_save", args=[attempt.pk]) + relay,
-    }
 
 
 @json_login_required
@@ -104,25 +59,9 @@ def stage_save(request: HttpRequest, pk: int, stage: str) -> JsonResponse:
     # the refusals below check ownership first so that they reveal nothing about others' attempts.
     stage_or_404(stage)
     try:
-        data = read_json(request)
-    except ValueError as exc:
-        return refuse_json(request, pk, str(exc), 400)
-    text, version = data.get("text"), data.get("version")
-    if (
-        not isinstance(text, str)
-        or not isinstance(version, int)
-        or isinstance(version, bool)
-        or version < 0
-    ):
-        return refuse_json(request, pk, "Send {text: string, version: non-negative integer}.", 400)
-    limit = settings.STAGE_TEXT_MAX_CHARS
-    if len(text) > limit:
-        return refuse_json(
-            request,
-            pk,
-            f"This stage is limited to {limit:,} characters; yours has {len(text):,}.",
-            413,
-        )
+        text, version = text_save_body(request)
+    except BodyRefused as exc:
+        return refuse_json(request, pk, str(exc), exc.status)
     try:
         outcome = stage_text_save(
             attempt_id=pk, user=request.user, stage=stage, text=text, version=version
@@ -131,56 +70,15 @@ def stage_save(request: HttpRequest, pk: int, stage: str) -> JsonResponse:
         raise Http404("No such attempt.") from None
     except AttemptLocked:
         return locked_json()
-    if not outcome.saved:
-        return json_error(
-            "A newer version of this stage was saved elsewhere.",
-            409,
-            text=outcome.text,
-            version=outcome.version,
-        )
-    if request.GET.get("live"):
-        relay_text_saved(attempt_id=pk, stage=stage, text=text, version=outcome.version)
-    return JsonResponse({"version": outcome.version})
-
-
-class BoardBodyRefused(ValueError):
-    def __init__(self, message: str, status: int = 400):
-        super().__init__(message)
-        self.status = status
-
-
-def read_board_save(request: HttpRequest) -> tuple[dict, int]:
-    """The `{scene, version}` of a board save, checked; raises BoardBodyRefused."""
-    if len(request.body) > MAX_SCENE_BYTES:
-        limit = MAX_SCENE_BYTES // 1024 // 1024
-        raise BoardBodyRefused(f"The board is limited to {limit} MB.", 413)
-    try:
-        data = read_json(request, limit=MAX_SCENE_BYTES)
-        version = data.get("version")
-        if not isinstance(version, int) or isinstance(version, bool) or version < 0:
-            raise ValueError("Send {scene: object, version: non-negative integer}.")
-        scene = clean_scene(data.get("scene"))
-        if scene is None:
-            raise ValueError("Send {scene: object, version: non-negative integer}.")
-    except ValueError as exc:  # includes SceneError
-        raise BoardBodyRefused(str(exc)) from None
-    return scene, version
-
-
-def board_save_answer(outcome: BoardSaveOutcome) -> JsonResponse:
-    if not outcome.saved:
-        return json_error(
-            "A newer board was saved elsewhere.", 409, scene=outcome.scene, version=outcome.version
-        )
-    return JsonResponse({"version": outcome.version})
+    return text_save_answer(outcome)
 
 
 @json_login_required
 @require_POST
 def whiteboard_save_view(request: HttpRequest, pk: int) -> JsonResponse:
     try:
-        scene, version = read_board_save(request)
-    except BoardBodyRefused as exc:
+        scene, version = board_save_body(request)
+    except BodyRefused as exc:
         return refuse_json(request, pk, str(exc), exc.status)
     try:
         outcome = whiteboard_save(attempt_id=pk, user=request.user, scene=scene, version=version)
@@ -188,8 +86,6 @@ def whiteboard_save_view(request: HttpRequest, pk: int) -> JsonResponse:
         raise Http404("No such attempt.") from None
     except AttemptLocked:
         return locked_json()
-    if outcome.saved and request.GET.get("live"):
-        relay_board_saved(attempt_id=pk, scene=scene, version=outcome.version)
     return board_save_answer(outcome)
 
 
@@ -199,8 +95,8 @@ def stage_time(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = get_attempt_for_user(request, pk)
     try:
         data = read_json(request)
-    except ValueError as exc:
-        return json_error(str(exc), 400)
+    except BodyRefused as exc:
+        return json_error(str(exc), exc.status)
     stage, seconds, current = data.get("stage"), data.get("seconds"), data.get("current")
     if stage not in STAGES or (current is not None and current not in STAGES):
         return json_error("Unknown stage.", 400)
@@ -215,20 +111,34 @@ def stage_time(request: HttpRequest, pk: int) -> HttpResponse:
 
 @json_login_required
 @require_POST
-def hint_reveal(request: HttpRequest, pk: int, stage: str) -> JsonResponse:
-    """Record that the next hint of a stage was revealed and return its text."""
+def hint_reveal(request: HtmxHttpRequest, pk: int, stage: str) -> HttpResponse:
+    """Record that the next hint of a stage was revealed; htmx gets the stage's hint box back."""
     attempt = get_attempt_for_user(request, pk)
     stage_or_404(stage)
+    refusal, status = _hint_refusal(attempt, stage)
+    if refusal is None:
+        index = HintUse.objects.filter(attempt=attempt, stage=stage, index__isnull=False).count()
+        HintUse.objects.get_or_create(attempt=attempt, stage=stage, index=index)
+    if request.htmx:
+        # Refusals are shown inside the box (htmx swaps only 2xx answers).
+        context = {"attempt": attempt, "box": hint_box(attempt, stage), "hint_error": refusal}
+        return render(request, "interviews/practice.html#hint-box", context)
+    if refusal is not None:
+        return json_error(refusal, status, **({"locked": True} if status == 409 else {}))
+    hints = attempt.question.hints[stage]
+    return JsonResponse({"index": index, "hint": hints[index], "left": len(hints) - index - 1})
+
+
+def _hint_refusal(attempt: Attempt, stage: str) -> tuple[str | None, int]:
     if attempt.status != Attempt.Status.DRAFT:
-        return json_error("This attempt was submitted.", 409, locked=True)
-    if live_session_open(attempt):
-        return json_error("In a live interview, hints come from your interviewer.", 409)
-    hints = attempt.question.hints.get(stage, [])
+        return "This attempt was submitted.", 409
+    place = running_elsewhere(attempt)
+    if place is not None:
+        return place.refusal, 409
     used = HintUse.objects.filter(attempt=attempt, stage=stage, index__isnull=False).count()
-    if used >= len(hints):
-        return json_error("There are no more hints for this stage.", 404)
-    HintUse.objects.get_or_create(attempt=attempt, stage=stage, index=used)
-    return JsonResponse({"index": used, "hint": hints[used], "left": len(hints) - used - 1})
+    if used >= len(attempt.question.hints.get(stage, [])):
+        return "There are no more hints for this stage.", 404
+    return None, 200
 
 
 @login_required
@@ -246,9 +156,10 @@ def markdown_preview(request: HttpRequest) -> HttpResponse:
 @require_POST
 def attempt_submit_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     attempt = get_attempt_for_user(request, pk)
-    if live_session_open(attempt):
-        messages.info(request, "Your interviewer ends a live interview; it is graded then.")
-        return redirect("live_room", pk=attempt.live_session.pk)
+    place = running_elsewhere(attempt)
+    if place is not None:
+        messages.info(request, place.refusal)
+        return redirect(place.url)
     try:
         attempt_submit(attempt=attempt)
     except AttemptLocked:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from interviews.highlight import highlight_spans
+from interviews.hooks import elsewhere_for
 from interviews.models import Attempt, StageResponse, Whiteboard
 from interviews.views.common import HtmxHttpRequest, get_attempt_for_user
 from rubric.feedback import FeedbackRefused, feedback_request
@@ -27,7 +28,12 @@ def attempt_results(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if attempt.status == Attempt.Status.DRAFT:
         return redirect("attempt_practice", pk=attempt.pk)
     grade = Grade.objects.filter(attempt=attempt).select_related("rubric").first()
-    context = {"attempt": attempt, "question": attempt.question, "grade": grade}
+    context = {
+        "attempt": attempt,
+        "question": attempt.question,
+        "grade": grade,
+        "elsewhere": elsewhere_for(attempt),
+    }
     if grade and grade.status == Grade.Status.DONE:
         context.update(_results_context(attempt, grade))
         context.update(_feedback_context(grade, request))

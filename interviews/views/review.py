@@ -11,9 +11,10 @@ from django.views.decorators.http import require_GET, require_POST
 from interviews.charts import Series, bar_rows, before_after_rows, line_chart, sparkline
 from interviews.compare import compare_attempts
 from interviews.exports import attempt_markdown
+from interviews.hooks import running_elsewhere
 from interviews.progress import progress_for
 from interviews.replay import replay_timeline
-from interviews.views.common import get_attempt_for_user, live_session_open
+from interviews.views.common import get_attempt_for_user
 from rubric.models import Grade
 from rubric.stages import COMPETENCY_LABELS, STAGE_LABELS
 
@@ -124,7 +125,7 @@ def attempt_export_markdown(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def attempt_delete(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = get_attempt_for_user(request, pk)
-    if live_session_open(attempt):
+    if running_elsewhere(attempt) is not None:
         messages.error(request, "This attempt is part of a live interview that is still running.")
         return redirect("attempt_list")
     title = attempt.question.title

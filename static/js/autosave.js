@@ -5,15 +5,9 @@
 // 409 with its text so the person can choose. Until a save is confirmed the text also sits in
 // localStorage, so a reload, a crash or a dropped connection keeps it.
 
-const RETRY_DELAYS_MS = [1000, 2000, 4000, 8000, 15000, 30000];
+import { csrfToken } from "./dom.js";
 
-export function csrfToken() {
-  try {
-    return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
-  } catch {
-    return "";
-  }
-}
+const RETRY_DELAYS_MS = [1000, 2000, 4000, 8000, 15000, 30000];
 
 export class VersionedDocument {
   /**

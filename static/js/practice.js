@@ -1,5 +1,6 @@
 // The practice page: stage navigation, autosave state, the interview clock and time per stage.
-import { VersionedDocument, csrfToken } from "./autosave.js";
+import { VersionedDocument } from "./autosave.js";
+import { $, $$, csrfToken, wordCount } from "./dom.js";
 import { clockText, renderClock } from "./clock.js";
 
 const state = JSON.parse(document.getElementById("practice-state").textContent);
@@ -7,22 +8,11 @@ const stageKeys = Object.keys(state.stages);
 const DONE_WORDS = 60;
 const TIME_FLUSH_MS = 15000;
 
-const $ = (selector, root = document) => root.querySelector(selector);
-const $$ = (selector, root = document) => [...root.querySelectorAll(selector)];
-
 let current = state.currentStage;
 const elapsed = Object.fromEntries(stageKeys.map((k) => [k, state.stages[k].seconds]));
 const unsentSeconds = Object.fromEntries(stageKeys.map((k) => [k, 0]));
 const docs = {};
 let lastError = null;
-
-// --- helpers -------------------------------------------------------------------
-
-
-function wordCount(text) {
-  const words = text.trim().match(/\S+/g);
-  return words ? words.length : 0;
-}
 
 // --- autosave state --------------------------------------------------------------
 
@@ -311,29 +301,3 @@ function setUpSubmit() {
     submitError.hidden = false;
   });
 }
-
-// --- hints: revealed one at a time, from a nudge to nearly the answer (recorded for the replay) ---
-
-$$("[data-hints]").forEach((box) => {
-  const button = $("[data-next-hint]", box);
-  button.addEventListener("click", async () => {
-    button.disabled = true;
-    try {
-      const response = await fetch(box.dataset.hintUrl, {
-        method: "POST",
-        headers: { "X-CSRFToken": csrfToken() },
-        credentials: "same-origin",
-      });
-      const body = await response.json();
-      if (!response.ok) throw new Error(body.error || "No hint available.");
-      const item = document.createElement("li");
-      item.textContent = body.hint;
-      $(".hints__list", box).append(item);
-      button.textContent = body.left > 0 ? `Show another hint (${body.left} left)` : "No more hints for this stage";
-      button.disabled = body.left <= 0;
-    } catch (error) {
-      button.textContent = error.message === "Failed to fetch" ? "Offline — try the hint again" : error.message;
-      button.disabled = false;
-    }
-  });
-});

@@ -1,9 +1,8 @@
 // The interviewer's side of a live interview: the candidate's answer and board as they change,
 // the shared clock and stage, hints, private notes and the scorecard.
-import { on, send, startClock, state, toast, wordCount } from "./room.js";
+import { $, $$, wordCount } from "../dom.js";
+import { on, send, startClock, state, toast } from "./room.js";
 
-const $ = (selector, root = document) => root.querySelector(selector);
-const $$ = (selector, root = document) => [...root.querySelectorAll(selector)];
 const DONE_WORDS = 60;
 
 let current = state.stage;

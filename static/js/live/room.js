@@ -105,11 +105,6 @@ export function toast(message, tone = "info") {
   }, 5000);
 }
 
-export function wordCount(text) {
-  const words = text.trim().match(/\S+/g);
-  return words ? words.length : 0;
-}
-
 // Forms sent over the socket (ws-send) start empty again once sent.
 root.addEventListener("htmx:wsAfterSend", (event) => {
   const form = event.target.closest("[data-reset-after-send]");

@@ -1,0 +1,73 @@
+"""What the practice page shows. A live interview's candidate page is this page plus the room,
+with its saves sent through live's own routes (`save_url`, `board_save_url`)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+
+from interviews.hints import hints_by_stage
+from interviews.models import Attempt, Whiteboard
+from rubric.stages import STAGE_LABELS, STAGES
+
+
+def hint_box(attempt: Attempt, stage: str, shown: list | None = None) -> dict:
+    """One stage's hint ladder as the page shows it (also the fragment a reveal swaps in)."""
+    shown = hints_by_stage(attempt)[stage] if shown is None else shown
+    total = len(attempt.question.hints.get(stage, []))
+    used = sum(1 for h in shown if h.index is not None)
+    return {"key": stage, "hints_shown": shown, "hints_total": total, "hints_left": total - used}
+
+
+def practice_context(
+    request: HttpRequest,
+    attempt: Attempt,
+    *,
+    follows_interviewer: bool = False,
+    save_url: str | None = None,
+    board_save_url: str | None = None,
+) -> dict:
+    """`follows_interviewer`: the current stage is the attempt's (set by the interviewer), not `?stage=`."""
+    question = attempt.question
+    responses = {r.stage: r for r in attempt.responses.all()}
+    shown = hints_by_stage(attempt)
+    requested = request.GET.get("stage")
+    current = (
+        requested if requested in STAGES and not follows_interviewer else attempt.current_stage
+    )
+    stages = [
+        {
+            **hint_box(attempt, key, shown[key]),
+            "label": STAGE_LABELS[key],
+            "number": i + 1,
+            "budget_minutes": question.budget_minutes(key),
+            "guiding_questions": question.guiding_questions.get(key, []),
+            "response": responses[key],
+            "is_current": key == current,
+        }
+        for i, key in enumerate(STAGES)
+    ]
+    board = Whiteboard.objects.get_or_create(attempt=attempt)[0]
+    client_state = {
+        "attemptId": attempt.pk,
+        "deadline": attempt.deadline.isoformat(),
+        "currentStage": current,
+        "maxChars": settings.STAGE_TEXT_MAX_CHARS,
+        "saveUrl": save_url or reverse("stage_save", args=[attempt.pk, "__stage__"]),
+        "timeUrl": reverse("stage_time", args=[attempt.pk]),
+        "live": follows_interviewer,
+        "stages": {
+            key: {"version": responses[key].version, "seconds": responses[key].seconds_spent,
+                  "budget": question.budget_minutes(key) * 60}
+            for key in STAGES
+        },
+    }  # fmt: skip
+    return {
+        "attempt": attempt,
+        "question": question,
+        "stages": stages,
+        "client_state": client_state,
+        "board": board,
+        "board_save_url": board_save_url or reverse("whiteboard_save", args=[attempt.pk]),
+    }
