@@ -14,12 +14,16 @@ MAX_FILE_BYTES = 512 * 1024
 
 
 def read_bank_files(directory: Path = BANK_DIR) -> dict[str, Any]:
-    """Return `{relative file name: parsed YAML}` for base.yaml and questions/*.yaml."""
+    """Return `{relative file name: parsed YAML}` for components.yaml, base.yaml, thesaurus.yaml
+    and questions/*.yaml."""
     paths = [
         directory / "components.yaml",
         directory / "base.yaml",
         *sorted((directory / "questions").glob("*.yaml")),
     ]
+    for optional in ("thesaurus.yaml", "scoring.yaml"):  # other ways to say terms; the scale
+        if (directory / optional).exists():
+            paths.insert(2, directory / optional)
     raw: dict[str, Any] = {}
     for path in paths:
         name = path.relative_to(directory).as_posix()

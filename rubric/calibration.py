@@ -3,15 +3,39 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-LEVELS = 5  # 0 no signal · 1 weak · 2 mixed · 3 solid · 4 excellent
-# Score cut-offs for comparing with the interviewers' 0-4 levels, fixed a priori from the
-# hire bands (not fitted to the calibration set).
-LEVEL_CUTOFFS = ((75, 4), (55, 3), (35, 2), (15, 1))
+LEVELS = 5  # 0 no signal · 1 no hire · 2 lean no hire · 3 hire · 4 strong hire
+# Where each level starts on the score people see, fixed a priori from the hire bands
+# (strong hire from 80, hire from 65, lean hire from 50, lean no hire from 35): a level-3
+# answer reads "hire" or, at its lower edge, "lean hire".
+DISPLAY_CUTOFFS = (15.0, 35.0, 58.0, 80.0)
+LEVEL_CUTOFFS = tuple(
+    (cutoff, level) for level, cutoff in reversed(list(enumerate(DISPLAY_CUTOFFS, 1)))
+)
 
 
 def score_level(score: float) -> int:
     return next((level for cutoff, level in LEVEL_CUTOFFS if score >= cutoff), 0)
+
+
+@dataclass(frozen=True)
+class ScoreScale:
+    """Maps the rubric's raw score (share of points) onto the shown 0-100 score.
+
+    `raw_cutoffs` are the raw scores where levels 1-4 start, fitted on the calibration set
+    (`manage.py fit_grader_levels`); the map is piecewise linear through them, so it keeps the
+    order of answers and puts each level where its hire band is.
+    """
+
+    raw_cutoffs: tuple[float, ...] = DISPLAY_CUTOFFS
+
+    def display(self, raw: float) -> int:
+        knots = [(0.0, 0.0), *zip(self.raw_cutoffs, DISPLAY_CUTOFFS, strict=True), (100.0, 100.0)]
+        for (x0, y0), (x1, y1) in zip(knots, knots[1:], strict=False):
+            if raw <= x1:
+                return round(y0 + (raw - x0) * (y1 - y0) / (x1 - x0)) if x1 > x0 else round(y1)
+        return 100
 
 
 def _ranks(values: Sequence[float]) -> list[float]:
@@ -62,3 +86,44 @@ def quadratic_weighted_kappa(
             num += weight * observed[i][j]
             den += weight * row[i] * col[j] / n
     return 1 - num / den if den else float("nan")
+
+
+def exact_agreement(predicted: Sequence[int], actual: Sequence[int]) -> float:
+    return sum(p == a for p, a in zip(predicted, actual, strict=True)) / len(actual)
+
+
+def within_one(predicted: Sequence[int], actual: Sequence[int]) -> float:
+    return sum(abs(p - a) <= 1 for p, a in zip(predicted, actual, strict=True)) / len(actual)
+
+
+def raw_level(raw: float, cutoffs: Sequence[float]) -> int:
+    return sum(raw >= c for c in cutoffs)
+
+
+def fit_cutoffs(raws: Sequence[float], levels: Sequence[int]) -> tuple[float, ...]:
+    """Raw-score cut-offs for levels 1-4 that agree best with `levels` (quadratic-weighted
+    kappa, then exact agreement), by coordinate search over midpoints between observed scores."""
+    values = sorted(set(raws))
+    candidates = [0.0] + [(a + b) / 2 for a, b in zip(values, values[1:], strict=False)] + [100.0]
+
+    def quality(cuts: Sequence[float]) -> tuple[float, float]:
+        predicted = [raw_level(r, cuts) for r in raws]
+        kappa = quadratic_weighted_kappa(predicted, list(levels))
+        return (kappa if kappa == kappa else -1.0, exact_agreement(predicted, list(levels)))
+
+    cuts = list(DISPLAY_CUTOFFS)
+    best = quality(cuts)
+    for _ in range(20):
+        improved = False
+        for k in range(len(cuts)):
+            low = cuts[k - 1] if k else 0.0
+            high = cuts[k + 1] if k + 1 < len(cuts) else 100.0
+            for c in candidates:
+                if low < c < high or (k == 0 and 0 < c < high):
+                    trial = [*cuts[:k], c, *cuts[k + 1 :]]
+                    q = quality(trial)
+                    if q > best:
+                        best, cuts, improved = q, trial, True
+        if not improved:
+            break
+    return tuple(round(c, 1) for c in cuts)

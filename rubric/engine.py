@@ -15,11 +15,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from rubric.calibration import ScoreScale
 from rubric.diagram import Graph, Vocabulary, find_loop, find_path, find_shared, scene_graph
 from rubric.scene import clean_scene
-from rubric.schema import MAX_LEVEL, CriterionSpec, DiagramCheck
+from rubric.schema import MAX_LEVEL, Bank, CriterionSpec, DiagramCheck
 from rubric.stages import DIAGRAM, GRADED_STAGES, STAGES
-from rubric.text import Segment, segments
+from rubric.text import STOPWORDS, PhraseIndex, Segment, segments, tokens
 
 MAX_QUOTES = 3
 MAX_QUOTE_CHARS = 280
@@ -98,10 +99,14 @@ class CriterionOutcome:
     tip: str
     competencies: list[str]
     max_level: int = MAX_LEVEL
+    # The grader found little to go on in text that says a lot (plain words it may not know):
+    # the page says so beside the level instead of stating "Not covered".
+    unsure: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
+            "unsure": self.unsure,
             "title": self.title,
             "kind": self.kind,
             "weight": self.weight,
@@ -122,6 +127,8 @@ class GradeResult:
     stage_scores: dict[str, int]
     criteria: list[CriterionOutcome] = field(default_factory=list)
     graph: dict[str, Any] = field(default_factory=lambda: {"components": [], "edges": []})
+    raw_score: int = 0  # share of the rubric's points, before the calibrated scale
+    off_topic: bool = False  # the answer hardly touches this question: capped, and said so
 
     def to_dict(self) -> dict[str, Any]:
         stages: dict[str, Any] = {}
@@ -134,7 +141,8 @@ class GradeResult:
             "criteria": [c.to_dict() for c in self.criteria if c.stage == DIAGRAM],
             **self.graph,
         }
-        return {"score": self.score, "band": self.band, "stages": stages, "diagram": diagram}
+        return {"score": self.score, "band": self.band, "raw_score": self.raw_score,
+                "off_topic": self.off_topic, "stages": stages, "diagram": diagram}  # fmt: skip
 
 
 def hire_band(score: int) -> str:
@@ -156,7 +164,6 @@ def hire_band(score: int) -> str:
 @dataclass(frozen=True)
 class _Sentence:
     segment: Segment
-    grams: frozenset[tuple[str, ...]]
     reasoned: bool
     justified: bool
     weighs_options: bool
@@ -181,6 +188,21 @@ def _is_keyword_pile(segment: Segment) -> bool:
     return not qualified and connectors < 0.1 * len(segment.words)
 
 
+def _is_reasoned(segment: Segment) -> bool:
+    """A claim rather than a list or a question: connecting words, a relation or a number.
+
+    Hurried notes count when they state a relation ("label = click within 30 min",
+    "ids -> embeddings (64d)"), so three words with a relation or a number are enough.
+    """
+    words, text = segment.words, segment.text
+    if text.rstrip().endswith("?") or _is_keyword_pile(segment):
+        return False  # a question to the interviewer asks; it does not explain
+    related = bool(_RELATION.search(text)) or bool(_ANY_NUMBER.search(text))
+    if len(words) >= 5:
+        return related or any(w in _CONNECTORS for w in words)
+    return len(words) >= 3 and related
+
+
 def _read_answer(answer: Answer) -> list[_Sentence]:
     """Segment every stage; text repeated from an earlier place counts only once."""
     seen: set[tuple[str, ...]] = set()
@@ -191,26 +213,14 @@ def _read_answer(answer: Answer) -> list[_Sentence]:
                 if segment.words in seen:
                     continue
                 seen.add(segment.words)
-            words = segment.words
-            reasoned = (
-                len(words) >= 5
-                and not _is_keyword_pile(segment)
-                and (
-                    any(w in _CONNECTORS for w in words)
-                    or bool(_RELATION.search(segment.text))
-                    or bool(_ANY_NUMBER.search(segment.text))
-                )
-            )
             text = segment.text
             weighs = bool(_TRADEOFF.search(text))
             decides = bool(_DECISION.search(text))
-            justified = weighs or decides or bool(_ANY_NUMBER.search(text))
             sentences.append(
                 _Sentence(
                     segment=segment,
-                    grams=frozenset(segment.ngrams()),
-                    reasoned=reasoned,
-                    justified=justified,
+                    reasoned=_is_reasoned(segment),
+                    justified=weighs or decides or bool(_ANY_NUMBER.search(text)),
                     weighs_options=weighs,
                     decides=decides,
                 )
@@ -218,36 +228,81 @@ def _read_answer(answer: Answer) -> list[_Sentence]:
     return sentences
 
 
-def _demote_dense_piles(
+# {concept: {sentence index: (first word, last word) of the match}}, per concept criterion.
+_Matches = dict[int, dict[int, tuple[int, int]]]
+
+
+def _find_concepts(
     sentences: list[_Sentence], criteria: Sequence[CriterionSpec]
-) -> list[_Sentence]:
+) -> dict[str, _Matches]:
+    """Every place each concept of each criterion is named, anywhere in the answer.
+
+    "Missing" and the evidence are both read off these matches, so a criterion can never call
+    a concept missing that a sentence of the answer names.
+    """
+    index = PhraseIndex([s.segment for s in sentences])
+    found: dict[str, _Matches] = {}
+    for criterion in criteria:
+        per_concept: _Matches = {}
+        for number, concept in enumerate(criterion.concepts):
+            places: dict[int, tuple[int, int]] = {}
+            for phrase in concept.phrases:
+                for i, span in index.find(phrase).items():
+                    if i not in places or span[1] - span[0] < places[i][1] - places[i][0]:
+                        places[i] = span
+            if places:
+                per_concept[number] = places
+        found[criterion.id] = per_concept
+    return found
+
+
+def _demote_dense_piles(sentences: list[_Sentence], found: dict[str, _Matches]) -> list[_Sentence]:
     """A sentence naming many rubric concepts in few words ("we use CTR, DeepFM, a feature store
     and A/B tests") is a list dressed as a sentence: it counts as mentioning, not reasoning."""
-    groups = [c.term_tokens for criterion in criteria for c in criterion.concepts]
-    demoted = []
-    for sentence in sentences:
-        if sentence.reasoned:
-            hits = sum(1 for terms in groups if any(t in sentence.grams for t in terms))
-            if hits >= _DENSE_HITS and len(sentence.segment.words) / hits < _DENSE_WORDS_PER_HIT:
-                sentence = replace(sentence, reasoned=False)
-        demoted.append(sentence)
-    return demoted
+    hits = [0] * len(sentences)
+    for per_concept in found.values():
+        for places in per_concept.values():
+            for i in places:
+                hits[i] += 1
+    return [
+        replace(s, reasoned=False)
+        if s.reasoned
+        and hits[i] >= _DENSE_HITS
+        and len(s.segment.words) / hits[i] < _DENSE_WORDS_PER_HIT
+        else s
+        for i, s in enumerate(sentences)
+    ]
 
 
-def _quote(segment: Segment) -> str:
-    """The segment itself, or its first MAX_QUOTE_CHARS ending at a word: still a substring."""
+def _quote(segment: Segment, span: tuple[int, int] | None = None) -> str:
+    """The segment, or MAX_QUOTE_CHARS of it around the matched words, cut at words: always a
+    substring of the answer, and always holding what earned the credit."""
     text = segment.text
     if len(text) <= MAX_QUOTE_CHARS:
         return text
-    cut = text.rfind(" ", 0, MAX_QUOTE_CHARS)
-    return text[: cut if cut > 0 else MAX_QUOTE_CHARS].rstrip(" ,;:")
+    if span is None or not segment.spans:
+        first, last = 0, 0
+    else:
+        first, last = segment.spans[span[0]][0], segment.spans[span[1]][1]
+    start = max(0, min(first - 40, last - MAX_QUOTE_CHARS))
+    if start:
+        cut = text.find(" ", start)
+        start = cut + 1 if 0 <= cut < first else start
+    end = min(len(text), start + MAX_QUOTE_CHARS)
+    if end < len(text):
+        cut = text.rfind(" ", last, end)
+        end = cut if cut > 0 else end
+    return text[start:end].strip(" ,;:")
 
 
-def _evidence(sentences: Iterable[_Sentence]) -> tuple[list[str], list[str]]:
+def _evidence(
+    sentences: Iterable[_Sentence], spans: Mapping[int, tuple[int, int]] | None = None
+) -> tuple[list[str], list[str]]:
     quotes: list[str] = []
     stages: list[str] = []
     for sentence in sentences:
-        quote = _quote(sentence.segment)
+        span = spans.get(id(sentence)) if spans else None
+        quote = _quote(sentence.segment, span)
         if quote not in quotes:
             quotes.append(quote)
             stages.append(sentence.segment.stage)
@@ -256,29 +311,20 @@ def _evidence(sentences: Iterable[_Sentence]) -> tuple[list[str], list[str]]:
     return quotes, stages
 
 
-def _best_first(sentences: Iterable[_Sentence]) -> list[_Sentence]:
-    return sorted(sentences, key=lambda s: (not s.reasoned, not s.justified))
-
-
 # --- one function per criterion kind ----------------------------------------
 
 
-def _grade_concept(criterion: CriterionSpec, sentences: Sequence[_Sentence]) -> CriterionOutcome:
-    reasoned_groups: set[int] = set()
-    mentioned_groups: set[int] = set()
-    justified = False
-    hits: list[_Sentence] = []
-    for sentence in sentences:
-        matched = False
-        for index, concept in enumerate(criterion.concepts):
-            if any(term in sentence.grams for term in concept.term_tokens):
-                matched = True
-                mentioned_groups.add(index)
-                if sentence.reasoned:
-                    reasoned_groups.add(index)
-        if matched:
-            hits.append(sentence)
-            justified = justified or (sentence.reasoned and sentence.justified)
+def _grade_concept(
+    criterion: CriterionSpec, sentences: Sequence[_Sentence], matches: _Matches
+) -> CriterionOutcome:
+    """Levels from where the criterion's concepts are named (anywhere: an interviewer credits a
+    point wherever it is made) and whether those sentences reason."""
+    reasoned_groups = {
+        n for n, places in matches.items() if any(sentences[i].reasoned for i in places)
+    }
+    mentioned_groups = set(matches)
+    hit_ids = sorted({i for places in matches.values() for i in places})
+    justified = any(sentences[i].reasoned and sentences[i].justified for i in hit_ids)
 
     need = criterion.min_concepts
     if not mentioned_groups:
@@ -290,7 +336,6 @@ def _grade_concept(criterion: CriterionSpec, sentences: Sequence[_Sentence]) -> 
     else:
         level = 2
 
-    unexplained = [c.name for i, c in enumerate(criterion.concepts) if i not in reasoned_groups]
     missing_parts = []
     if level < MAX_LEVEL:
         listed = [criterion.concepts[i].name for i in sorted(mentioned_groups - reasoned_groups)]
@@ -299,10 +344,34 @@ def _grade_concept(criterion: CriterionSpec, sentences: Sequence[_Sentence]) -> 
             missing_parts.append("Not covered: " + ", ".join(absent) + ".")
         if listed:
             missing_parts.append("Named but not explained: " + ", ".join(listed) + ".")
-        if level == 2 and not unexplained:
+        if level == 2 and len(reasoned_groups) == len(criterion.concepts):
             missing_parts.append("Back it with a number, a trade-off or a decision.")
         missing_parts.append(criterion.missing)
-    return _result(criterion, level, _best_first(hits), " ".join(missing_parts))
+
+    # Evidence: the sentences that earned the level, the most concepts and reasoning first,
+    # each quoted around the words that matched.
+    span_of: dict[int, tuple[int, int]] = {}
+    groups_in: dict[int, int] = {}
+    for places in matches.values():
+        for i, span in places.items():
+            groups_in[i] = groups_in.get(i, 0) + 1
+            span_of.setdefault(i, span)
+    in_scope = set(criterion.scope)
+    ordered = sorted(
+        hit_ids,
+        key=lambda i: (
+            not sentences[i].reasoned,
+            -groups_in[i],
+            sentences[i].segment.stage not in in_scope,
+            not sentences[i].justified,
+            i,
+        ),
+    )
+    chosen = [sentences[i] for i in ordered]
+    quotes, quote_stages = (
+        _evidence(chosen, {id(sentences[i]): span_of[i] for i in ordered}) if level else ([], [])
+    )
+    return _criterion_result(criterion, level, quotes, quote_stages, " ".join(missing_parts))
 
 
 def _grade_quantitative(
@@ -395,7 +464,6 @@ def _grade_diagram(criterion: CriterionSpec, graph: Graph) -> CriterionOutcome:
 
 
 _GRADERS = {
-    "concept": _grade_concept,
     "quantitative": _grade_quantitative,
     "tradeoff": _grade_tradeoff,
 }
@@ -446,35 +514,111 @@ def _weighted_score(results: Sequence[CriterionOutcome]) -> int:
     return round(100 * sum(r.weight * level_value(r.level) for r in results) / total)
 
 
+# An answer of at least this many content words that uses at most OFF_TOPIC_MAX_WORDS of the
+# question's own words, and few of them, is about another problem (fixed on the calibration set).
+OFF_TOPIC_MIN_WORDS, OFF_TOPIC_MAX_WORDS, OFF_TOPIC_MAX_SHARE = 120, 20, 0.2
+OFF_TOPIC_CAP = 10  # shown score: level 0
+
+
+def is_off_topic(answer: Answer, topic: frozenset[str]) -> bool:
+    if not topic:
+        return False
+    words = [
+        w
+        for text in answer.stages.values()
+        for w in tokens(text or "")
+        if w not in STOPWORDS and len(w) > 2
+    ]
+    if len(words) < OFF_TOPIC_MIN_WORDS:
+        return False
+    used = [w for w in words if w in topic]
+    return len(set(used)) <= OFF_TOPIC_MAX_WORDS and len(used) / len(words) <= OFF_TOPIC_MAX_SHARE
+
+
+# Text in the criterion's stages of at least this many words, with the criterion still at level
+# 0 or 1, is more likely said in words the grader does not know than not said at all.
+UNSURE_MIN_WORDS = 60
+
+
+def _mark_unsure(results: list[CriterionOutcome], sentences: Sequence[_Sentence]) -> None:
+    reasoned_words: dict[str, int] = {}
+    for s in sentences:
+        if s.reasoned:
+            stage = s.segment.stage
+            reasoned_words[stage] = reasoned_words.get(stage, 0) + len(s.segment.words)
+    for r, criterion_scope in results:
+        if r.kind == "concept" and r.level <= 1:
+            said = sum(reasoned_words.get(stage, 0) for stage in criterion_scope)
+            if said >= UNSURE_MIN_WORDS:
+                r.unsure = True
+                r.missing = r.missing.replace(
+                    "Not covered:",
+                    "Not recognised (if you said it in other words, the grader may have missed it):",
+                    1,
+                )
+
+
+def grade_for(bank: Bank, slug: str | None, answer: Answer) -> GradeResult:
+    """Grade an answer to a bank question (None: a custom question, base rubric only)."""
+    return grade(
+        bank.criteria_for(slug),
+        answer,
+        bank.vocabulary,
+        topic=bank.topic_words(slug),
+        scale=bank.scale,
+    )
+
+
 def grade(
-    criteria: Sequence[CriterionSpec], answer: Answer, vocabulary: Vocabulary | None = None
+    criteria: Sequence[CriterionSpec],
+    answer: Answer,
+    vocabulary: Vocabulary | None = None,
+    *,
+    topic: frozenset[str] = frozenset(),
+    scale: ScoreScale | None = None,
 ) -> GradeResult:
-    """Grade `answer` against `criteria`, reading the whiteboard with `vocabulary`.
+    """Grade `answer` against `criteria`, reading the whiteboard with `vocabulary`; `topic` (the
+    question's own words) recognises an answer to another problem, `scale` maps the raw score
+    onto the calibrated one people see.
 
     Same input, same output.
     """
     vocabulary = vocabulary or Vocabulary()
-    sentences = _demote_dense_piles(_read_answer(answer), criteria)
+    scale = scale or ScoreScale()
+    sentences = _read_answer(answer)
+    found = _find_concepts(sentences, [c for c in criteria if c.kind == "concept"])
+    sentences = _demote_dense_piles(sentences, found)
     graph = scene_graph(answer.whiteboard, vocabulary)
     results: list[CriterionOutcome] = []
+    scopes = []
     for criterion in criteria:
         if criterion.kind == "diagram":
             # No board at all (`whiteboard: null`, e.g. a text-only answer file) is not assessed;
             # an empty board is, and scores 0.
             if answer.whiteboard is not None:
                 results.append(_grade_diagram(criterion, graph))
+                scopes.append(())
             continue
-        in_scope = [s for s in sentences if s.segment.stage in criterion.scope]
-        results.append(_GRADERS[criterion.kind](criterion, in_scope))
+        if criterion.kind == "concept":
+            results.append(_grade_concept(criterion, sentences, found[criterion.id]))
+        else:
+            in_scope = [s for s in sentences if s.segment.stage in criterion.scope]
+            results.append(_GRADERS[criterion.kind](criterion, in_scope))
+        scopes.append(criterion.scope)
+    _mark_unsure(list(zip(results, scopes, strict=True)), sentences)
+    off_topic = is_off_topic(answer, topic)
+    raw = _weighted_score(results)
     stage_scores = {
-        stage: _weighted_score([r for r in results if r.stage == stage])
+        stage: scale.display(_weighted_score([r for r in results if r.stage == stage]))
         for stage in (*GRADED_STAGES, DIAGRAM)
     }
-    score = _weighted_score(results)
+    score = min(scale.display(raw), OFF_TOPIC_CAP) if off_topic else scale.display(raw)
     return GradeResult(
         score=score,
         band=hire_band(score),
         stage_scores=stage_scores,
         criteria=results,
         graph=graph.to_dict(vocabulary),
+        raw_score=raw,
+        off_topic=off_topic,
     )

@@ -62,6 +62,8 @@ class Grade(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     score = models.PositiveSmallIntegerField(null=True, blank=True)
     band = models.CharField(max_length=20, blank=True)
+    # The answer hardly touches the question asked: its score is capped and the page says so.
+    off_topic = models.BooleanField(default=False)
     stage_scores = models.JSONField(default=dict, blank=True)
     # The board as the grader read it: recognised components and connections.
     diagram = models.JSONField(default=dict, blank=True)
@@ -97,6 +99,8 @@ class CriterionResult(models.Model):
     tip = models.TextField(blank=True)
     competencies = models.JSONField(default=list)
     position = models.PositiveSmallIntegerField(default=0)
+    # Little matched in text that says a lot: shown as "grader unsure" beside the level.
+    unsure = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["grade", "position"]

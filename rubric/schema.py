@@ -9,19 +9,22 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
+from rubric.calibration import ScoreScale
 from rubric.diagram import ComponentKind, Vocabulary
 from rubric.stages import COMPETENCIES, DEFAULT_BUDGET_MINUTES, DIAGRAM, GRADED_STAGES, STAGES
-from rubric.text import MAX_NGRAM, tokens
+from rubric.text import MAX_NGRAM, STOPWORDS, Phrase, tokens
 
 KINDS = ("concept", "quantitative", "tradeoff", "diagram")
 DIFFICULTIES = ("easy", "medium", "hard")
 MAX_LEVEL = 3
 BASE_FILE = "base.yaml"
 COMPONENTS_FILE = "components.yaml"
+THESAURUS_FILE = "thesaurus.yaml"  # optional
+SCORING_FILE = "scoring.yaml"  # optional: the fitted score scale
 
 
 class RubricError(ValueError):
@@ -32,10 +35,13 @@ class RubricError(ValueError):
 class Concept:
     name: str
     terms: tuple[str, ...]
+    # Other ways to say a term, from the bank's thesaurus (`thesaurus.yaml`).
+    synonyms: tuple[str, ...] = ()
 
     @cached_property
-    def term_tokens(self) -> tuple[tuple[str, ...], ...]:
-        return tuple(t for t in (tuple(tokens(term)) for term in self.terms) if t)
+    def phrases(self) -> tuple[Phrase, ...]:
+        unique = dict.fromkeys(Phrase.of(t) for t in (*self.terms, *self.synonyms))
+        return tuple(p for p in unique if p.words)
 
 
 @dataclass(frozen=True)
@@ -99,6 +105,29 @@ class Bank:
     questions: Mapping[str, QuestionSpec]
     vocabulary: Vocabulary
     raw: Mapping[str, Any] = field(repr=False, compare=False)
+    scale: ScoreScale = ScoreScale()
+
+    @cached_property
+    def _base_words(self) -> frozenset[str]:
+        return frozenset(
+            w for c in self.base for con in c.concepts for t in con.terms for w in tokens(t)
+        )
+
+    def topic_words(self, slug: str | None) -> frozenset[str]:
+        """Words that belong to this question and not to every ML design (the base rubric):
+        an answer that uses almost none of them is about something else."""
+        if slug is None:
+            return frozenset()
+        spec = self.questions[slug]
+        text = [
+            spec.title,
+            spec.summary,
+            spec.prompt,
+            *(f"{c.q} {c.a}" for c in spec.clarifications),
+        ]
+        text += [t for c in spec.criteria for con in c.concepts for t in con.terms]
+        words = {w for w in tokens(" ".join(text)) if len(w) > 2 and not w.isdigit()}
+        return frozenset(words - STOPWORDS - self._base_words)
 
     def criteria_for(self, slug: str | None) -> tuple[CriterionSpec, ...]:
         """Base criteria plus the question's own; `None` (a custom question) gets the base."""
@@ -345,6 +374,56 @@ def _parse_vocabulary(data: Any) -> Vocabulary:
     return Vocabulary.build(kinds)
 
 
+Thesaurus = Mapping[tuple[str, ...], tuple[str, ...]]
+
+
+def _parse_thesaurus(data: Any) -> Thesaurus:
+    """`{a phrase's words: every phrase of its groups}`; phrases are matched by their tokens."""
+    if data is None:
+        return {}
+    reader = _Reader(THESAURUS_FILE)
+    groups = reader.mapping(data, "(top level)").get("groups")
+    if not isinstance(groups, list):
+        raise reader.fail("groups", "expected a list of phrase lists")
+    found: dict[tuple[str, ...], list[str]] = {}
+    for i, group in enumerate(groups):
+        if not isinstance(group, list) or len(group) < 2:
+            raise reader.fail(f"groups[{i}]", "expected a list of at least two phrases")
+        for j, phrase in enumerate(group):
+            words = tuple(tokens(phrase)) if isinstance(phrase, str) else ()
+            if not words or len(words) > MAX_NGRAM:
+                raise reader.fail(
+                    f"groups[{i}][{j}]", f"expected a phrase of 1 to {MAX_NGRAM} words"
+                )
+        for phrase in group:
+            found.setdefault(tuple(tokens(phrase)), []).extend(group)
+    return {words: tuple(dict.fromkeys(phrases)) for words, phrases in found.items()}
+
+
+def _with_synonyms(
+    criteria: tuple[CriterionSpec, ...], thesaurus: Thesaurus
+) -> tuple[CriterionSpec, ...]:
+    if not thesaurus:
+        return criteria
+    widened = []
+    for criterion in criteria:
+        concepts = tuple(
+            replace(
+                concept,
+                synonyms=tuple(
+                    dict.fromkeys(
+                        phrase
+                        for term in concept.terms
+                        for phrase in thesaurus.get(tuple(tokens(term)), ())
+                    )
+                ),
+            )
+            for concept in criterion.concepts
+        )
+        widened.append(replace(criterion, concepts=concepts))
+    return tuple(widened)
+
+
 def parse_bank(raw: Mapping[str, Any]) -> Bank:
     """Validate `{relative file name: parsed YAML}` into a `Bank`.
 
@@ -355,21 +434,42 @@ def parse_bank(raw: Mapping[str, Any]) -> Bank:
         if required not in raw:
             raise RubricError(f"{required}: missing: this rubric file is required")
     vocabulary = _parse_vocabulary(raw[COMPONENTS_FILE])
+    thesaurus = _parse_thesaurus(raw.get(THESAURUS_FILE))
     kinds = {k.kind for k in vocabulary.kinds}
     base_reader = _Reader(BASE_FILE)
     base_data = base_reader.mapping(raw[BASE_FILE], "(top level)")
-    base = _parse_criteria(base_reader, base_data, "base", set(), kinds)
+    base = _with_synonyms(_parse_criteria(base_reader, base_data, "base", set(), kinds), thesaurus)
     base_ids = {c.id for c in base}
     questions: dict[str, QuestionSpec] = {}
     for file in sorted(raw):
-        if file in (BASE_FILE, COMPONENTS_FILE):
+        if file in (BASE_FILE, COMPONENTS_FILE, THESAURUS_FILE, SCORING_FILE):
             continue
         if not file.startswith("questions/"):
             raise RubricError(
                 f"{file}: unexpected file: expected base.yaml, components.yaml or questions/<slug>.yaml"
             )
         spec = _parse_question(file, raw[file], base_ids, kinds)
-        questions[spec.slug] = spec
+        questions[spec.slug] = replace(spec, criteria=_with_synonyms(spec.criteria, thesaurus))
     return Bank(
-        version=content_version(raw), base=base, questions=questions, vocabulary=vocabulary, raw=raw
+        version=content_version(raw),
+        base=base,
+        questions=questions,
+        vocabulary=vocabulary,
+        raw=raw,
+        scale=_parse_scale(raw.get(SCORING_FILE)),
     )
+
+
+def _parse_scale(data: Any) -> ScoreScale:
+    if data is None:
+        return ScoreScale()
+    reader = _Reader(SCORING_FILE)
+    cuts = reader.mapping(data, "(top level)").get("raw_level_cutoffs")
+    if (
+        not isinstance(cuts, list)
+        or len(cuts) != 4
+        or not all(isinstance(c, int | float) and 0 < c < 100 for c in cuts)
+        or sorted(cuts) != cuts
+    ):
+        raise reader.fail("raw_level_cutoffs", "expected four increasing numbers between 0 and 100")
+    return ScoreScale(tuple(float(c) for c in cuts))

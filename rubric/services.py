@@ -148,7 +148,7 @@ def grade_run(*, grade_id: int) -> Grade | None:
         whiteboard=board or {"elements": []},
     )
     bank, slug = bank_for_grade(grade)
-    result = engine.grade(bank.criteria_for(slug), answer, bank.vocabulary)
+    result = engine.grade_for(bank, slug, answer)
     grade_record(grade=grade, result=result)
     return grade
 
@@ -188,12 +188,14 @@ def grade_record(*, grade: Grade, result: engine.GradeResult) -> None:
                 tip=r.tip,
                 competencies=r.competencies,
                 position=i,
+                unsure=r.unsure,
             )
             for i, r in enumerate(result.criteria)
         )
         grade.status = Grade.Status.DONE
         grade.score = result.score
         grade.band = result.band
+        grade.off_topic = result.off_topic
         grade.stage_scores = result.stage_scores
         grade.diagram = result.graph
         grade.error = ""
@@ -203,6 +205,7 @@ def grade_record(*, grade: Grade, result: engine.GradeResult) -> None:
                 "status",
                 "score",
                 "band",
+                "off_topic",
                 "stage_scores",
                 "diagram",
                 "error",

@@ -18,26 +18,50 @@ _LEADING_NOISE = re.compile(r"^(?:\s*(?:[-*+>]|#{1,6}|\d{1,3}[.)])(?=\s))*\s*")
 MAX_NGRAM = 5
 
 
-@lru_cache(maxsize=20_000)
+# British and American spellings meet before stemming ("randomised" and "randomized",
+# "behaviour" and "behavior", "centre" and "center", "catalogue" and "catalog").
+_SPELLING = (
+    (re.compile(r"isation"), "ization"),
+    (re.compile(r"(?<=\w{3})is(e|ed|es|ing)$"), r"iz\1"),
+    (re.compile(r"(?<=\w{2})ys(e|ed|es|ing)$"), r"yz\1"),
+    (re.compile(r"(?<=\w{3})our(s?)$"), r"or\1"),
+    (re.compile(r"(?<=\w{3})tre(s?)$"), r"ter\1"),
+    (re.compile(r"(?<=\w{3})ogue(s?)$"), r"og\1"),
+)
+
+
+@lru_cache(maxsize=50_000)
 def stem(word: str) -> str:
-    """A small suffix stripper: plurals, -ing and -ed, enough to match `labels` and `labelling`."""
+    """A small suffix stripper: one stem for `labels`, `labelled` and `labelling`, `score`,
+    `scores` and `scoring`, `embedding` and `embeddings`, `randomised` and `randomized`."""
+    if word.endswith("'s"):
+        word = word[:-2]
     if len(word) <= 3 or word.isdigit():
         return word
+    for pattern, replacement in _SPELLING:
+        word = pattern.sub(replacement, word)
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
-    if word.endswith("sses"):
-        return word[:-2]
-    if word.endswith(("ches", "shes", "xes")):
-        return word[:-2]
-    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    for suffix, min_len in (("ing", 6), ("ed", 5)):
+    if word.endswith(("sses", "ches", "shes", "xes")):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    for suffix, min_len in (("ing", 6), ("ed", 5), ("ly", 6)):
         if word.endswith(suffix) and len(word) >= min_len:
             root = word[: -len(suffix)]
             # "running" → "run"; "passed" keeps its "ss".
-            if len(root) > 2 and root[-1] == root[-2] and root[-1] not in "sz":
+            if suffix != "ly" and len(root) > 2 and root[-1] == root[-2] and root[-1] not in "sz":
                 root = root[:-1]
-            return _single_l(root)
+            word = root
+            break
+    if word.endswith("ization"):
+        word = word[: -len("ation")]  # "normalization" → "normaliz", as "normalized"
+    elif word.endswith("ation") and len(word) > 7:
+        word = word[: -len("ion")]  # "calibration" → "calibrat", as "calibrate(d)"
+    if word.endswith("e") and len(word) > 3 and not word.endswith("ee"):
+        word = word[:-1]  # "score", "scored" and "scoring" meet at "scor"
+    if word.endswith("iz") and len(word) > 5:
+        word = word[:-2]  # "randomized" and "random", "personalization" and "personal"
     return _single_l(word)
 
 
@@ -51,6 +75,23 @@ def tokens(text: str) -> list[str]:
     return [stem(w) for w in _WORD.findall(text.lower())]
 
 
+def tokens_with_spans(text: str) -> tuple[tuple[str, ...], tuple[tuple[int, int], ...]]:
+    """Tokens and the character span of each in `text` (for quotes that contain their match)."""
+    found = [(stem(m.group()), m.span()) for m in _WORD.finditer(text.lower())]
+    return tuple(w for w, _ in found), tuple(span for _, span in found)
+
+
+# Words that carry no concept by themselves: a phrase matches loosely when its other words do.
+STOPWORDS = frozenset(
+    tokens(
+        "a an the of to for in on at by with and or is are was were be been being it its this that "
+        "these those we i you they our their them us my your as from into onto what which who how "
+        "when where there here than then so do does did can could would will should may might also "
+        "just about over under up down out per each every some any all very really"
+    )
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Segment:
     """A sentence or list item of one stage's answer, with its exact span in that text."""
@@ -60,6 +101,7 @@ class Segment:
     end: int
     text: str
     words: tuple[str, ...]
+    spans: tuple[tuple[int, int], ...] = ()  # of each word, relative to `text`
 
     def ngrams(self) -> set[tuple[str, ...]]:
         words = self.words
@@ -82,7 +124,92 @@ def segments(stage: str, text: str) -> list[Segment]:
         body = raw[offset:].rstrip()
         if body:
             start = position + offset
-            found.append(Segment(stage, start, start + len(body), body, tuple(tokens(body))))
+            words, spans = tokens_with_spans(body)
+            found.append(Segment(stage, start, start + len(body), body, words, spans))
         if match:
             position = match.end()
     return found
+
+
+# A phrase of several words also matches when its content words stand this close in any order
+# ("age of the video" for "video age"), within the phrase's length plus this slack.
+LOOSE_SLACK = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A rubric term, tokenised once: its words, and the words that carry its meaning."""
+
+    words: tuple[str, ...]
+    content: tuple[str, ...]
+
+    @classmethod
+    def of(cls, text: str) -> Phrase:
+        words = tuple(tokens(text))
+        # Single letters ("a/b", "p@k") say little alone: they only count in the exact phrase.
+        content = tuple(dict.fromkeys(w for w in words if w not in STOPWORDS and len(w) > 1))
+        return cls(words, content)
+
+    @property
+    def loose(self) -> bool:
+        # With fewer than two content words ("a/b test" keeps only "test"), only the exact
+        # words in order mean the same thing.
+        return len(self.content) >= 2
+
+
+class PhraseIndex:
+    """Where each word stands in a list of segments, so finding a phrase costs a few lookups."""
+
+    def __init__(self, segments: list[Segment]):
+        self.where: dict[str, dict[int, list[int]]] = {}
+        for i, segment in enumerate(segments):
+            for position, word in enumerate(segment.words):
+                self.where.setdefault(word, {}).setdefault(i, []).append(position)
+        self.segments = segments
+
+    def find(self, phrase: Phrase) -> dict[int, tuple[int, int]]:
+        """`{segment index: (first word, last word)}` for each segment holding the phrase."""
+        needed = phrase.content if phrase.loose else phrase.words
+        postings = []
+        for word in needed:
+            hits = self.where.get(word)
+            if hits is None:
+                return {}
+            postings.append(hits)
+        postings.sort(key=len)
+        candidates = set(postings[0]).intersection(*postings[1:])
+        found: dict[int, tuple[int, int]] = {}
+        for i in candidates:
+            span = self._loose_span(phrase, i) if phrase.loose else self._exact_span(phrase, i)
+            if span is not None:
+                found[i] = span
+        return found
+
+    def _exact_span(self, phrase: Phrase, i: int) -> tuple[int, int] | None:
+        words, n = self.segments[i].words, len(phrase.words)
+        for start in self.where[phrase.words[0]][i]:
+            if words[start : start + n] == phrase.words:
+                return start, start + n - 1
+        return None
+
+    def _loose_span(self, phrase: Phrase, i: int) -> tuple[int, int] | None:
+        """The smallest window holding every content word, if it is short enough."""
+        marks = sorted(
+            (position, word) for word in phrase.content for position in self.where[word][i]
+        )
+        need, counts, best = len(phrase.content), {}, None
+        left = 0
+        for position, word in marks:
+            counts[word] = counts.get(word, 0) + 1
+            while len(counts) == need:
+                start = marks[left][0]
+                if best is None or position - start < best[1] - best[0]:
+                    best = (start, position)
+                gone = marks[left][1]
+                counts[gone] -= 1
+                if not counts[gone]:
+                    del counts[gone]
+                left += 1
+        if best is None or best[1] - best[0] + 1 > len(phrase.words) + LOOSE_SLACK:
+            return None
+        return best

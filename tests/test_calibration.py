@@ -16,7 +16,7 @@ import pytest
 
 from rubric.bank_files import load_bank
 from rubric.calibration import quadratic_weighted_kappa, score_level, spearman
-from rubric.engine import Answer, grade
+from rubric.engine import Answer, grade_for
 
 ROOT = Path(__file__).resolve().parent.parent
 CALIBRATION = ROOT / "tests" / "data" / "calibration.jsonl"
@@ -28,7 +28,7 @@ def rows():
     out = []
     for line in CALIBRATION.read_text().splitlines():
         data = json.loads(line)
-        result = grade(bank.criteria_for(data["question"]), Answer.from_dict(data), bank.vocabulary)
+        result = grade_for(bank, data["question"], Answer.from_dict(data))
         out.append({**data, "score": result.score})
     return out
 
@@ -68,7 +68,7 @@ def test_agreement_statistics_on_known_values():
     assert spearman([1, 1, 2], [1, 2, 3]) == pytest.approx(0.866, abs=0.001)  # ties share ranks
     assert quadratic_weighted_kappa([0, 1, 2, 3, 4], [0, 1, 2, 3, 4]) == pytest.approx(1.0)
     assert quadratic_weighted_kappa([4, 3, 2, 1, 0], [0, 1, 2, 3, 4]) == pytest.approx(-1.0)
-    assert [score_level(s) for s in (0, 14, 15, 35, 55, 75, 100)] == [0, 0, 1, 2, 3, 4, 4]
+    assert [score_level(s) for s in (0, 14, 15, 35, 58, 80, 100)] == [0, 0, 1, 2, 3, 4, 4]
 
 
 def test_the_evaluate_grader_command_prints_rho_kappa_and_disagreements():

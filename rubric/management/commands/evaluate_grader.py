@@ -8,12 +8,47 @@ from collections import defaultdict
 from django.core.management.base import BaseCommand, CommandError
 
 from rubric.bank_files import load_bank
-from rubric.calibration import quadratic_weighted_kappa, score_level, spearman
-from rubric.engine import Answer, grade
+from rubric.calibration import (
+    exact_agreement,
+    quadratic_weighted_kappa,
+    score_level,
+    spearman,
+    within_one,
+)
+from rubric.engine import Answer, grade_for
+
+# Kinds an interviewer must never see graded far from their level.
+NEAR_KINDS = ("plain-language", "paraphrased", "terse-strong")
+GAMING_KINDS = ("keyword-stuffed", "off-topic")
+
+
+def read_labelled(path: str) -> list[dict]:
+    """Grade every line of a labelled JSONL file (the grade CLI's format plus `level`)."""
+    bank = load_bank()
+    try:
+        with open(path, encoding="utf-8") as stream:
+            lines = [line for line in stream if line.strip()]
+    except OSError as exc:
+        raise CommandError(f"Cannot read {path}: {exc.strerror}") from None
+    rows = []
+    for number, line in enumerate(lines, start=1):
+        try:
+            data = json.loads(line)
+            level, slug = data["level"], data["question"]
+            result = grade_for(bank, slug, Answer.from_dict(data))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise CommandError(f"line {number}: {exc}") from None
+        rows.append({"id": data.get("id"), "question": slug, "type": data.get("type", ""),
+                     "level": level, "score": result.score, "raw": result.raw_score,
+                     "off_topic": result.off_topic})  # fmt: skip
+    return rows
 
 
 class Command(BaseCommand):
-    help = "Print Spearman's rho and quadratic-weighted kappa between grader scores and labelled levels."
+    help = (
+        "Print agreement with interviewers' levels: exact and within-one level, quadratic-weighted "
+        "kappa and Spearman's rho, overall and per question, plus the fairness and gaming checks."
+    )
     requires_system_checks: list[str] = []
     requires_migrations_checks = False
 
@@ -21,47 +56,51 @@ class Command(BaseCommand):
         parser.add_argument(
             "file", help="JSONL in the grade CLI's format plus a `level` (0-4) field"
         )
-        parser.add_argument("--worst", type=int, default=8, help="how many disagreements to list")
+        parser.add_argument(
+            "--worst",
+            type=int,
+            default=8,
+            help="how many disagreements to list (0 for a held-out set you must not tune on)",
+        )
 
     def handle(self, *args, **options) -> None:
-        bank = load_bank()
-        rows = []
-        try:
-            with open(options["file"], encoding="utf-8") as stream:
-                lines = [line for line in stream if line.strip()]
-        except OSError as exc:
-            raise CommandError(f"Cannot read {options['file']}: {exc.strerror}") from None
-        for number, line in enumerate(lines, start=1):
-            try:
-                data = json.loads(line)
-                level = data["level"]
-                slug = data["question"]
-                result = grade(bank.criteria_for(slug), Answer.from_dict(data), bank.vocabulary)
-            except (ValueError, KeyError, TypeError) as exc:
-                raise CommandError(f"line {number}: {exc}") from None
-            rows.append({"id": data.get("id"), "question": slug, "type": data.get("type", ""),
-                         "level": level, "score": result.score})  # fmt: skip
+        rows = read_labelled(options["file"])
         self._report("overall", rows)
         by_question = defaultdict(list)
         for row in rows:
             by_question[row["question"]].append(row)
         for slug, group in sorted(by_question.items()):
             self._report(slug, group)
+        self._check_near_kinds(rows)
         self._check_gaming(by_question)
-        self.stdout.write("\nLargest disagreements (score vs interviewer level):")
-        for row in sorted(rows, key=lambda r: -abs(score_level(r["score"]) - r["level"]))[
-            : options["worst"]
-        ]:
-            self.stdout.write(
-                f"  {row['id']}: score {row['score']} (≈ level {score_level(row['score'])}), interviewer {row['level']}"
-            )
+        if options["worst"]:
+            self.stdout.write("\nLargest disagreements (score vs interviewer level):")
+            for row in sorted(rows, key=lambda r: -abs(score_level(r["score"]) - r["level"]))[
+                : options["worst"]
+            ]:
+                self.stdout.write(
+                    f"  {row['id']}: score {row['score']} (≈ level {score_level(row['score'])}), interviewer {row['level']}"
+                )
 
     def _report(self, name: str, rows: list[dict]) -> None:
         scores = [r["score"] for r in rows]
         levels = [r["level"] for r in rows]
-        rho = spearman(scores, levels)
-        kappa = quadratic_weighted_kappa([score_level(s) for s in scores], levels)
-        self.stdout.write(f"{name:28} n={len(rows):3}  spearman_rho={rho:.3f}  qwk={kappa:.3f}")
+        predicted = [score_level(s) for s in scores]
+        self.stdout.write(
+            f"{name:28} n={len(rows):3}  exact={exact_agreement(predicted, levels):.2f}  "
+            f"within_one={within_one(predicted, levels):.2f}  "
+            f"qwk={quadratic_weighted_kappa(predicted, levels):.3f}  "
+            f"spearman_rho={spearman(scores, levels):.3f}"
+        )
+
+    def _check_near_kinds(self, rows: list[dict]) -> None:
+        near = [r for r in rows if r["type"] in NEAR_KINDS]
+        far = [r for r in near if abs(score_level(r["score"]) - r["level"]) > 1]
+        self.stdout.write(
+            f"Plain-language, paraphrased and terse-strong answers within one level: "
+            f"{len(near) - len(far)} of {len(near)}"
+            + ("" if not far else " — FAILED: " + ", ".join(str(r["id"]) for r in far))
+        )
 
     def _check_gaming(self, by_question: dict[str, list[dict]]) -> None:
         """No keyword-stuffed or off-topic answer may outscore a level-3+ answer of its question."""
@@ -69,11 +108,7 @@ class Command(BaseCommand):
         for rows in by_question.values():
             good = [r["score"] for r in rows if r["level"] >= 3]
             for row in rows:
-                if (
-                    row["type"] in ("keyword-stuffed", "off-topic")
-                    and good
-                    and row["score"] > min(good)
-                ):
+                if row["type"] in GAMING_KINDS and good and row["score"] > min(good):
                     violations.append(
                         f"{row['id']} ({row['score']}) > weakest level-3+ answer ({min(good)})"
                     )

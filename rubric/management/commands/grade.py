@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from rubric.bank_files import load_bank
-from rubric.engine import Answer, grade
+from rubric.engine import Answer, grade_for
 from rubric.schema import Bank, RubricError
 
 
@@ -36,7 +36,7 @@ def grade_line(bank: Bank, line: str, number: int) -> dict[str, Any]:
         answer = Answer.from_dict(data)
     except ValueError as exc:  # includes SceneError for a bad whiteboard
         return {"id": answer_id, "error": f"line {number}: {exc}"}
-    result = grade(bank.criteria_for(slug), answer, bank.vocabulary).to_dict()
+    result = grade_for(bank, slug, answer).to_dict()
     return {"id": answer_id, "question": slug, "rubric_version": bank.version, **result}
 
 

@@ -1,0 +1,132 @@
+"""The grade never contradicts its own evidence (properties checked over the bank).
+
+Answers come from the calibration set (tests/data/calibration.jsonl) and are varied by adding or
+removing sentences; every criterion's level, evidence and "missing" must stay consistent.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from rubric.bank_files import load_bank
+from rubric.engine import Answer, grade_for
+from rubric.stages import STAGES
+from rubric.text import PhraseIndex, segments
+
+BANK = load_bank()
+ROWS = [json.loads(line) for line in (Path(__file__).parent / "data" / "calibration.jsonl").open()]
+ANSWERS = [r for r in ROWS if r["type"] not in ("empty",)]
+
+
+def _grade(row, stages=None):
+    return grade_for(BANK, row["question"], Answer(stages=stages or row["stages"]))
+
+
+def _names(concepts, text):
+    """The concepts whose phrases the grader finds in `text`."""
+    index = PhraseIndex(segments("goals", text))
+    return {c.name for c in concepts if any(index.find(p) for p in c.phrases)}
+
+
+def _concept_criteria(row):
+    return {c.id: c for c in BANK.criteria_for(row["question"]) if c.kind == "concept"}
+
+
+@pytest.mark.parametrize("row", ANSWERS, ids=lambda r: r["id"])
+def test_missing_never_names_a_concept_the_answer_or_the_evidence_names(row):
+    specs = _concept_criteria(row)
+    whole = "\n".join(row["stages"].get(s) or "" for s in STAGES)
+    for outcome in _grade(row).criteria:
+        spec = specs.get(outcome.id)
+        if spec is None or "covered:" not in outcome.missing:
+            continue
+        absent = {c.name for c in spec.concepts if f" {c.name}" in outcome.missing.split(".")[0]}
+        named = _names(spec.concepts, whole)
+        assert not absent & named, (outcome.id, absent & named)
+        for quote in outcome.evidence:
+            assert not absent & _names(spec.concepts, quote), (outcome.id, quote)
+
+
+@pytest.mark.parametrize("row", ANSWERS, ids=lambda r: r["id"])
+def test_every_quote_contains_what_earned_it(row):
+    specs = _concept_criteria(row)
+    for outcome in _grade(row).criteria:
+        spec = specs.get(outcome.id)
+        if spec is None:
+            continue
+        for quote, stage in zip(outcome.evidence, outcome.evidence_stages, strict=True):
+            assert quote in row["stages"][stage]
+            assert _names(spec.concepts, quote), (outcome.id, quote)
+
+
+def _reasoned_pool():
+    pool = []
+    for row in ROWS:
+        if row["type"] in ("strong", "paraphrased"):
+            for stage, text in row["stages"].items():
+                pool += [s.text for s in segments(stage, text or "") if len(s.words) >= 8]
+    return pool
+
+
+POOL = _reasoned_pool()
+
+
+@pytest.mark.parametrize("row", ANSWERS[::3], ids=lambda r: r["id"])
+def test_adding_a_reasoned_sentence_never_lowers_a_level(row):
+    before = {c.id: c.level for c in _grade(row).criteria}
+    rng = random.Random(row["id"])
+    for _ in range(8):
+        stage = rng.choice(STAGES)
+        extra = rng.choice(POOL)
+        stages = {**row["stages"], stage: ((row["stages"].get(stage) or "") + "\n" + extra)}
+        after = {c.id: c.level for c in _grade(row, stages).criteria}
+        lowered = {k: (before[k], after[k]) for k in before if after[k] < before[k]}
+        assert not lowered, (stage, extra, lowered)
+
+
+@pytest.mark.parametrize("row", ANSWERS[1::3], ids=lambda r: r["id"])
+def test_deleting_an_evidence_sentence_never_raises_a_level(row):
+    result = _grade(row)
+    before = {c.id: c.level for c in result.criteria}
+    quoted = [
+        (q, s) for c in result.criteria for q, s in zip(c.evidence, c.evidence_stages, strict=True)
+    ]
+    for quote, stage in quoted[:6]:
+        for segment in segments(stage, row["stages"][stage]):
+            if quote in segment.text or segment.text in quote:
+                text = row["stages"][stage]
+                stages = {**row["stages"], stage: text[: segment.start] + text[segment.end :]}
+                after = {c.id: c.level for c in _grade(row, stages).criteria}
+                raised = {k: (before[k], after[k]) for k in before if after[k] > before[k]}
+                assert not raised, (quote, raised)
+                break
+
+
+def test_an_answer_to_another_problem_is_capped_and_flagged():
+    off = [r for r in ROWS if r["type"] == "off-topic"]
+    flagged = [r["id"] for r in off if _grade(r).off_topic]
+    assert len(flagged) >= len(off) - 1, flagged
+    for row in ROWS:
+        if row["level"] >= 2:
+            assert not _grade(row).off_topic, row["id"]
+
+
+def test_plain_words_earn_what_the_term_would():
+    spec = next(
+        c for c in BANK.criteria_for("video-recommendation") if c.id == "exposure-bias-correction"
+    )
+    term = "We add a randomised exploration slice of traffic so the model can learn beyond what it showed."
+    plain = "A small share of traffic gets randomized order, so we learn what people like beyond what we showed."
+    levels = [
+        next(
+            c.level
+            for c in grade_for(BANK, "video-recommendation", Answer(stages={"data": t})).criteria
+            if c.id == spec.id
+        )
+        for t in (term, plain)
+    ]
+    assert levels[1] >= levels[0] >= 1, levels
