@@ -20,6 +20,7 @@ def read_bank_files(directory: Path = BANK_DIR) -> dict[str, Any]:
         directory / "components.yaml",
         directory / "base.yaml",
         *sorted((directory / "questions").glob("*.yaml")),
+        *sorted((directory / "probes").glob("*.yaml")),  # optional follow-ups and curveballs
     ]
     for optional in ("thesaurus.yaml", "scoring.yaml"):  # other ways to say terms; the scale
         if (directory / optional).exists():

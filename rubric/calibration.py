@@ -30,6 +30,10 @@ class ScoreScale:
 
     raw_cutoffs: tuple[float, ...] = DISPLAY_CUTOFFS
 
+    def level_ceiling(self, level: int) -> int:
+        """The highest shown score that is still `level`."""
+        return int(DISPLAY_CUTOFFS[level]) - 1 if level < len(DISPLAY_CUTOFFS) else 100
+
     def display(self, raw: float) -> int:
         knots = [(0.0, 0.0), *zip(self.raw_cutoffs, DISPLAY_CUTOFFS, strict=True), (100.0, 100.0)]
         for (x0, y0), (x1, y1) in zip(knots, knots[1:], strict=False):
@@ -100,14 +104,23 @@ def raw_level(raw: float, cutoffs: Sequence[float]) -> int:
     return sum(raw >= c for c in cutoffs)
 
 
-def fit_cutoffs(raws: Sequence[float], levels: Sequence[int]) -> tuple[float, ...]:
+def capped_level(raw: float, cutoffs: Sequence[float], cap: int | None) -> int:
+    """The level of a raw score, no higher than the answer's cap (off-topic, skipped stages)."""
+    level = raw_level(raw, cutoffs)
+    return level if cap is None else min(level, cap)
+
+
+def fit_cutoffs(
+    raws: Sequence[float], levels: Sequence[int], caps: Sequence[int | None] | None = None
+) -> tuple[float, ...]:
     """Raw-score cut-offs for levels 1-4 that agree best with `levels` (quadratic-weighted
     kappa, then exact agreement), by coordinate search over midpoints between observed scores."""
     values = sorted(set(raws))
     candidates = [0.0] + [(a + b) / 2 for a, b in zip(values, values[1:], strict=False)] + [100.0]
+    caps = list(caps) if caps is not None else [None] * len(raws)
 
     def quality(cuts: Sequence[float]) -> tuple[float, float]:
-        predicted = [raw_level(r, cuts) for r in raws]
+        predicted = [capped_level(r, cuts, c) for r, c in zip(raws, caps, strict=True)]
         kappa = quadratic_weighted_kappa(predicted, list(levels))
         return (kappa if kappa == kappa else -1.0, exact_agreement(predicted, list(levels)))
 

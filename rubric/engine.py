@@ -18,7 +18,7 @@ from typing import Any
 from rubric.calibration import ScoreScale
 from rubric.diagram import Graph, Vocabulary, find_loop, find_path, find_shared, scene_graph
 from rubric.scene import clean_scene
-from rubric.schema import MAX_LEVEL, Bank, CriterionSpec, DiagramCheck
+from rubric.schema import MAX_LEVEL, Bank, CriterionSpec, DiagramCheck, Topic
 from rubric.stages import DIAGRAM, GRADED_STAGES, STAGES
 from rubric.text import STOPWORDS, PhraseIndex, Segment, segments, tokens
 
@@ -129,6 +129,16 @@ class GradeResult:
     graph: dict[str, Any] = field(default_factory=lambda: {"components": [], "edges": []})
     raw_score: int = 0  # share of the rubric's points, before the calibrated scale
     off_topic: bool = False  # the answer hardly touches this question: capped, and said so
+    thin_stages: list[str] = field(default_factory=list)  # stages left (nearly) empty
+
+    @property
+    def level_cap(self) -> int | None:
+        """The highest level the answer can reach whatever its points (None: no cap)."""
+        if self.off_topic:
+            return 0
+        if len(self.thin_stages) >= MAX_THIN_STAGES:
+            return 2
+        return None
 
     def to_dict(self) -> dict[str, Any]:
         stages: dict[str, Any] = {}
@@ -142,7 +152,8 @@ class GradeResult:
             **self.graph,
         }
         return {"score": self.score, "band": self.band, "raw_score": self.raw_score,
-                "off_topic": self.off_topic, "stages": stages, "diagram": diagram}  # fmt: skip
+                "off_topic": self.off_topic, "thin_stages": self.thin_stages, "stages": stages,
+                "diagram": diagram}  # fmt: skip
 
 
 def hire_band(score: int) -> str:
@@ -514,14 +525,17 @@ def _weighted_score(results: Sequence[CriterionOutcome]) -> int:
     return round(100 * sum(r.weight * level_value(r.level) for r in results) / total)
 
 
-# An answer of at least this many content words that uses at most OFF_TOPIC_MAX_WORDS of the
-# question's own words, and few of them, is about another problem (fixed on the calibration set).
-OFF_TOPIC_MIN_WORDS, OFF_TOPIC_MAX_WORDS, OFF_TOPIC_MAX_SHARE = 120, 20, 0.2
-OFF_TOPIC_CAP = 10  # shown score: level 0
+# An answer to another problem: at least OFF_TOPIC_MIN_WORDS content words, of which few are
+# the question's own (at most OFF_TOPIC_MAX_OWN of them, OFF_TOPIC_MAX_OWN_SHARE of the text)
+# and many are neither its own nor what every ML design says (OFF_TOPIC_MIN_FOREIGN_SHARE):
+# a generic answer is made of the second kind, an off-topic one of another domain's words.
+# Fixed on the calibration and development sets.
+OFF_TOPIC_MIN_WORDS, OFF_TOPIC_MAX_OWN = 100, 20
+OFF_TOPIC_MAX_OWN_SHARE, OFF_TOPIC_MIN_FOREIGN_SHARE = 0.2, 0.26
 
 
-def is_off_topic(answer: Answer, topic: frozenset[str]) -> bool:
-    if not topic:
+def is_off_topic(answer: Answer, topic: Topic | None) -> bool:
+    if topic is None:
         return False
     words = [
         w
@@ -531,8 +545,18 @@ def is_off_topic(answer: Answer, topic: frozenset[str]) -> bool:
     ]
     if len(words) < OFF_TOPIC_MIN_WORDS:
         return False
-    used = [w for w in words if w in topic]
-    return len(set(used)) <= OFF_TOPIC_MAX_WORDS and len(used) / len(words) <= OFF_TOPIC_MAX_SHARE
+    own = [w for w in words if w in topic.own]
+    foreign = sum(1 for w in words if w not in topic.own and w not in topic.generic)
+    return (
+        len(set(own)) <= OFF_TOPIC_MAX_OWN
+        and len(own) / len(words) <= OFF_TOPIC_MAX_OWN_SHARE
+        and foreign / len(words) >= OFF_TOPIC_MIN_FOREIGN_SHARE
+    )
+
+
+# An interviewer does not pass an answer that skips stages: with two or more stages under this
+# many words, the answer is at most level 2 (lean no hire).
+THIN_STAGE_WORDS, MAX_THIN_STAGES = 12, 2
 
 
 # Text in the criterion's stages of at least this many words, with the criterion still at level
@@ -564,7 +588,7 @@ def grade_for(bank: Bank, slug: str | None, answer: Answer) -> GradeResult:
         bank.criteria_for(slug),
         answer,
         bank.vocabulary,
-        topic=bank.topic_words(slug),
+        topic=bank.topic(slug),
         scale=bank.scale,
     )
 
@@ -574,7 +598,7 @@ def grade(
     answer: Answer,
     vocabulary: Vocabulary | None = None,
     *,
-    topic: frozenset[str] = frozenset(),
+    topic: Topic | None = None,
     scale: ScoreScale | None = None,
 ) -> GradeResult:
     """Grade `answer` against `criteria`, reading the whiteboard with `vocabulary`; `topic` (the
@@ -606,19 +630,24 @@ def grade(
             results.append(_GRADERS[criterion.kind](criterion, in_scope))
         scopes.append(criterion.scope)
     _mark_unsure(list(zip(results, scopes, strict=True)), sentences)
-    off_topic = is_off_topic(answer, topic)
     raw = _weighted_score(results)
     stage_scores = {
         stage: scale.display(_weighted_score([r for r in results if r.stage == stage]))
         for stage in (*GRADED_STAGES, DIAGRAM)
     }
-    score = min(scale.display(raw), OFF_TOPIC_CAP) if off_topic else scale.display(raw)
-    return GradeResult(
-        score=score,
-        band=hire_band(score),
+    result = GradeResult(
+        score=scale.display(raw),
+        band="",
         stage_scores=stage_scores,
         criteria=results,
         graph=graph.to_dict(vocabulary),
         raw_score=raw,
-        off_topic=off_topic,
+        off_topic=is_off_topic(answer, topic),
+        thin_stages=[
+            s for s in STAGES if len(tokens(answer.stages.get(s) or "")) < THIN_STAGE_WORDS
+        ],
     )
+    if result.level_cap is not None:
+        result.score = min(result.score, scale.level_ceiling(result.level_cap))
+    result.band = hire_band(result.score)
+    return result

@@ -64,6 +64,8 @@ class Grade(models.Model):
     band = models.CharField(max_length=20, blank=True)
     # The answer hardly touches the question asked: its score is capped and the page says so.
     off_topic = models.BooleanField(default=False)
+    # Stages left (nearly) empty; two or more cap the answer at lean no hire.
+    thin_stages = models.JSONField(default=list, blank=True)
     stage_scores = models.JSONField(default=dict, blank=True)
     # The board as the grader read it: recognised components and connections.
     diagram = models.JSONField(default=dict, blank=True)

@@ -25,6 +25,9 @@ BASE_FILE = "base.yaml"
 COMPONENTS_FILE = "components.yaml"
 THESAURUS_FILE = "thesaurus.yaml"  # optional
 SCORING_FILE = "scoring.yaml"  # optional: the fitted score scale
+PROBES_DIR = "probes/"  # optional: probes/<slug>.yaml (and probes/base.yaml) per question
+MAX_PROBES = 2
+MAX_THESAURUS_WORDS = 6
 
 
 class RubricError(ValueError):
@@ -71,6 +74,17 @@ class CriterionSpec:
     min_concepts: int = 0
     concepts: tuple[Concept, ...] = ()
     checks: tuple[DiagramCheck, ...] = ()
+    # Follow-up questions an interviewer asks when this criterion is still unmet (probes/*.yaml).
+    probes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Curveball:
+    """A mid-interview change of requirements, and what a strong candidate does with it."""
+
+    at_minute: int
+    change: str
+    strong_response: str
 
 
 @dataclass(frozen=True)
@@ -94,6 +108,7 @@ class QuestionSpec:
     hints: Mapping[str, tuple[str, ...]]
     strong_answer: str
     criteria: tuple[CriterionSpec, ...]
+    curveball: Curveball | None = None
 
 
 @dataclass(frozen=True)
@@ -107,17 +122,24 @@ class Bank:
     raw: Mapping[str, Any] = field(repr=False, compare=False)
     scale: ScoreScale = ScoreScale()
 
-    @cached_property
-    def _base_words(self) -> frozenset[str]:
-        return frozenset(
-            w for c in self.base for con in c.concepts for t in con.terms for w in tokens(t)
-        )
-
-    def topic_words(self, slug: str | None) -> frozenset[str]:
-        """Words that belong to this question and not to every ML design (the base rubric):
-        an answer that uses almost none of them is about something else."""
+    def criteria_for(self, slug: str | None) -> tuple[CriterionSpec, ...]:
+        """Base criteria plus the question's own; `None` (a custom question) gets the base."""
         if slug is None:
-            return frozenset()
+            return self.base
+        return self.base + self.questions[slug].criteria
+
+    @cached_property
+    def _generic_words(self) -> frozenset[str]:
+        """What every ML design says: the base rubric's terms and synonyms, the board's parts."""
+        phrases = [t for c in self.base for con in c.concepts for t in (*con.terms, *con.synonyms)]
+        phrases += [t for kind in self.vocabulary.kinds for t in kind.terms]
+        return frozenset(w for phrase in phrases for w in tokens(phrase))
+
+    def topic(self, slug: str | None) -> Topic | None:
+        """The words that belong to this question and to ML designs in general; None for a
+        custom question (nothing to compare with)."""
+        if slug is None:
+            return None
         spec = self.questions[slug]
         text = [
             spec.title,
@@ -127,13 +149,14 @@ class Bank:
         ]
         text += [t for c in spec.criteria for con in c.concepts for t in con.terms]
         words = {w for w in tokens(" ".join(text)) if len(w) > 2 and not w.isdigit()}
-        return frozenset(words - STOPWORDS - self._base_words)
+        own = frozenset(words - STOPWORDS - self._generic_words)
+        return Topic(own=own, generic=self._generic_words - own)
 
-    def criteria_for(self, slug: str | None) -> tuple[CriterionSpec, ...]:
-        """Base criteria plus the question's own; `None` (a custom question) gets the base."""
-        if slug is None:
-            return self.base
-        return self.base + self.questions[slug].criteria
+
+@dataclass(frozen=True)
+class Topic:
+    own: frozenset[str]  # this question's words
+    generic: frozenset[str]  # words any ML design uses
 
 
 def content_version(raw: Mapping[str, Any]) -> str:
@@ -391,9 +414,9 @@ def _parse_thesaurus(data: Any) -> Thesaurus:
             raise reader.fail(f"groups[{i}]", "expected a list of at least two phrases")
         for j, phrase in enumerate(group):
             words = tuple(tokens(phrase)) if isinstance(phrase, str) else ()
-            if not words or len(words) > MAX_NGRAM:
+            if not words or len(words) > MAX_THESAURUS_WORDS:
                 raise reader.fail(
-                    f"groups[{i}][{j}]", f"expected a phrase of 1 to {MAX_NGRAM} words"
+                    f"groups[{i}][{j}]", f"expected a phrase of 1 to {MAX_THESAURUS_WORDS} words"
                 )
         for phrase in group:
             found.setdefault(tuple(tokens(phrase)), []).extend(group)
@@ -439,17 +462,21 @@ def parse_bank(raw: Mapping[str, Any]) -> Bank:
     base_reader = _Reader(BASE_FILE)
     base_data = base_reader.mapping(raw[BASE_FILE], "(top level)")
     base = _with_synonyms(_parse_criteria(base_reader, base_data, "base", set(), kinds), thesaurus)
+    base = _criteria_with_probes(base, raw.get(f"{PROBES_DIR}base.yaml"), f"{PROBES_DIR}base.yaml")
     base_ids = {c.id for c in base}
     questions: dict[str, QuestionSpec] = {}
     for file in sorted(raw):
-        if file in (BASE_FILE, COMPONENTS_FILE, THESAURUS_FILE, SCORING_FILE):
+        if file in (BASE_FILE, COMPONENTS_FILE, THESAURUS_FILE, SCORING_FILE) or file.startswith(
+            PROBES_DIR
+        ):
             continue
         if not file.startswith("questions/"):
             raise RubricError(
                 f"{file}: unexpected file: expected base.yaml, components.yaml or questions/<slug>.yaml"
             )
         spec = _parse_question(file, raw[file], base_ids, kinds)
-        questions[spec.slug] = replace(spec, criteria=_with_synonyms(spec.criteria, thesaurus))
+        spec = replace(spec, criteria=_with_synonyms(spec.criteria, thesaurus))
+        questions[spec.slug] = _with_probes(spec, raw.get(f"{PROBES_DIR}{spec.slug}.yaml"))
     return Bank(
         version=content_version(raw),
         base=base,
@@ -457,6 +484,49 @@ def parse_bank(raw: Mapping[str, Any]) -> Bank:
         vocabulary=vocabulary,
         raw=raw,
         scale=_parse_scale(raw.get(SCORING_FILE)),
+    )
+
+
+def _criteria_with_probes(
+    criteria: tuple[CriterionSpec, ...], data: Any, file: str
+) -> tuple[CriterionSpec, ...]:
+    if data is None:
+        return criteria
+    reader = _Reader(file)
+    probes = reader.mapping(reader.mapping(data, "(top level)").get("probes", {}), "probes")
+    known = {c.id for c in criteria}
+    for key in probes:
+        if key not in known:
+            raise reader.fail(f"probes.{key}", "no criterion of this question has that id")
+    out = []
+    for c in criteria:
+        if c.id in probes:
+            found = reader.texts(probes, c.id, "probes.")
+            if len(found) > MAX_PROBES or any(len(p) > 300 for p in found):
+                raise reader.fail(
+                    f"probes.{c.id}", f"1 to {MAX_PROBES} probes of at most 300 characters"
+                )
+            c = replace(c, probes=found)
+        out.append(c)
+    return tuple(out)
+
+
+def _with_probes(spec: QuestionSpec, data: Any) -> QuestionSpec:
+    if data is None:
+        return spec
+    file = f"{PROBES_DIR}{spec.slug}.yaml"
+    reader = _Reader(file)
+    top = reader.mapping(data, "(top level)")
+    curveball = None
+    if "curveball" in top:
+        item = reader.mapping(top["curveball"], "curveball")
+        curveball = Curveball(
+            at_minute=reader.integer(item, "at_minute", "curveball.", 5, 40),
+            change=reader.text(item, "change", "curveball.", 500),
+            strong_response=reader.text(item, "strong_response", "curveball.", 800),
+        )
+    return replace(
+        spec, criteria=_criteria_with_probes(spec.criteria, top, file), curveball=curveball
     )
 
 

@@ -196,6 +196,7 @@ def grade_record(*, grade: Grade, result: engine.GradeResult) -> None:
         grade.score = result.score
         grade.band = result.band
         grade.off_topic = result.off_topic
+        grade.thin_stages = result.thin_stages
         grade.stage_scores = result.stage_scores
         grade.diagram = result.graph
         grade.error = ""
@@ -206,6 +207,7 @@ def grade_record(*, grade: Grade, result: engine.GradeResult) -> None:
                 "score",
                 "band",
                 "off_topic",
+                "thin_stages",
                 "stage_scores",
                 "diagram",
                 "error",

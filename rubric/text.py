@@ -136,9 +136,13 @@ def segments(stage: str, text: str) -> list[Segment]:
 LOOSE_SLACK = 3
 
 
+# In a term, "k" or "n" after a metric stands for a number: "recall@k" matches "recall@1000".
+_NUMBER_SLOTS = frozenset({"k", "n"})
+
+
 @dataclass(frozen=True, slots=True)
 class Phrase:
-    """A rubric term, tokenised once: its words, and the words that carry its meaning."""
+    """A rubric term, tokenised once: its words, and the words a loose match needs."""
 
     words: tuple[str, ...]
     content: tuple[str, ...]
@@ -147,14 +151,20 @@ class Phrase:
     def of(cls, text: str) -> Phrase:
         words = tuple(tokens(text))
         # Single letters ("a/b", "p@k") say little alone: they only count in the exact phrase.
-        content = tuple(dict.fromkeys(w for w in words if w not in STOPWORDS and len(w) > 1))
+        content = tuple(dict.fromkeys(w for w in words if len(w) > 1))
         return cls(words, content)
 
     @property
     def loose(self) -> bool:
-        # With fewer than two content words ("a/b test" keeps only "test"), only the exact
-        # words in order mean the same thing.
+        # With fewer than two real words ("a/b test" keeps only "test"), only the exact words in
+        # order mean the same thing.
         return len(self.content) >= 2
+
+    def fits(self, words: tuple[str, ...]) -> bool:
+        return len(words) == len(self.words) and all(
+            want == got or (want in _NUMBER_SLOTS and got.isdigit())
+            for want, got in zip(self.words, words, strict=True)
+        )
 
 
 class PhraseIndex:
@@ -169,7 +179,11 @@ class PhraseIndex:
 
     def find(self, phrase: Phrase) -> dict[int, tuple[int, int]]:
         """`{segment index: (first word, last word)}` for each segment holding the phrase."""
-        needed = phrase.content if phrase.loose else phrase.words
+        needed = (
+            phrase.content
+            if phrase.loose
+            else [w for w in phrase.words if w not in _NUMBER_SLOTS] or phrase.words
+        )
         postings = []
         for word in needed:
             hits = self.where.get(word)
@@ -187,8 +201,8 @@ class PhraseIndex:
 
     def _exact_span(self, phrase: Phrase, i: int) -> tuple[int, int] | None:
         words, n = self.segments[i].words, len(phrase.words)
-        for start in self.where[phrase.words[0]][i]:
-            if words[start : start + n] == phrase.words:
+        for start in range(len(words) - n + 1):
+            if phrase.fits(words[start : start + n]):
                 return start, start + n - 1
         return None
 

@@ -130,3 +130,12 @@ def test_plain_words_earn_what_the_term_would():
         for t in (term, plain)
     ]
     assert levels[1] >= levels[0] >= 1, levels
+
+
+def test_an_answer_that_skips_stages_stops_at_lean_no_hire():
+    strong = next(r for r in ROWS if r["type"] == "strong")
+    skipped = {**strong["stages"], "serving": "", "online": "todo"}
+    full, partial = _grade(strong), _grade(strong, skipped)
+    assert full.level_cap is None and full.score >= 80
+    assert partial.thin_stages == ["serving", "online"] and partial.level_cap == 2
+    assert partial.score <= BANK.scale.level_ceiling(2) < 58

@@ -88,3 +88,24 @@ def test_malformed_yaml_names_the_file_and_line(tmp_path):
     (tmp_path / "questions" / "broken.yaml").write_text("slug: broken\ntitle: [unclosed\n")
     with pytest.raises(RubricError, match=r"^questions/broken.yaml: line \d+: not valid YAML"):
         load_bank(tmp_path)
+
+
+def test_probes_and_curveballs_are_validated(tmp_path):
+    import shutil
+
+    bank_dir = tmp_path / "bank"
+    shutil.copytree(BANK_DIR, bank_dir)
+    shutil.rmtree(bank_dir / "probes", ignore_errors=True)
+    (bank_dir / "probes").mkdir()
+    probes = bank_dir / "probes" / "fraud-detection.yaml"
+    probes.write_text(
+        "slug: fraud-detection\n"
+        "curveball: {at_minute: 25, change: 'Regulators want every block explained.', strong_response: 'Adds reason codes.'}\n"
+        "probes:\n  chargeback-label-delay: ['How do you train on labels that arrive weeks late?']\n"
+    )
+    spec = load_bank(bank_dir).questions["fraud-detection"]
+    assert spec.curveball.at_minute == 25
+    assert next(c for c in spec.criteria if c.id == "chargeback-label-delay").probes
+    probes.write_text("slug: fraud-detection\nprobes:\n  no-such-criterion: ['?']\n")
+    with pytest.raises(RubricError, match="probes/fraud-detection.yaml: probes.no-such-criterion"):
+        load_bank(bank_dir)

@@ -36,6 +36,9 @@ def attempt_results(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     }
     if grade and grade.status == Grade.Status.DONE:
         context.update(_results_context(attempt, grade))
+        context["thin_stage_labels"] = [
+            STAGE_LABELS[s] for s in grade.thin_stages if s in STAGE_LABELS
+        ]
         context.update(_feedback_context(grade, request))
     if request.htmx:
         if grade and grade.status == Grade.Status.DONE:

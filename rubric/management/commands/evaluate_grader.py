@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -22,9 +23,9 @@ NEAR_KINDS = ("plain-language", "paraphrased", "terse-strong")
 GAMING_KINDS = ("keyword-stuffed", "off-topic")
 
 
-def read_labelled(path: str) -> list[dict]:
+def read_labelled(path: str, bank_dir: str | None = None) -> list[dict]:
     """Grade every line of a labelled JSONL file (the grade CLI's format plus `level`)."""
-    bank = load_bank()
+    bank = load_bank(Path(bank_dir)) if bank_dir else load_bank()
     try:
         with open(path, encoding="utf-8") as stream:
             lines = [line for line in stream if line.strip()]
@@ -40,7 +41,7 @@ def read_labelled(path: str) -> list[dict]:
             raise CommandError(f"line {number}: {exc}") from None
         rows.append({"id": data.get("id"), "question": slug, "type": data.get("type", ""),
                      "level": level, "score": result.score, "raw": result.raw_score,
-                     "off_topic": result.off_topic})  # fmt: skip
+                     "cap": result.level_cap})  # fmt: skip
     return rows
 
 
@@ -56,6 +57,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "file", help="JSONL in the grade CLI's format plus a `level` (0-4) field"
         )
+        parser.add_argument("--bank", help="grade with the bank files in this folder instead")
         parser.add_argument(
             "--worst",
             type=int,
@@ -64,7 +66,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
-        rows = read_labelled(options["file"])
+        rows = read_labelled(options["file"], options["bank"])
         self._report("overall", rows)
         by_question = defaultdict(list)
         for row in rows:

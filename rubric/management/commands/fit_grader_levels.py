@@ -9,10 +9,10 @@ from django.core.management.base import BaseCommand
 
 from rubric.bank_files import BANK_DIR
 from rubric.calibration import (
+    capped_level,
     exact_agreement,
     fit_cutoffs,
     quadratic_weighted_kappa,
-    raw_level,
     spearman,
     within_one,
 )
@@ -28,21 +28,23 @@ class Command(BaseCommand):
     requires_migrations_checks = False
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("file", help="the calibration set (never the held-out set)")
+        parser.add_argument(
+            "files", nargs="+", help="the calibration and development sets (never the held-out set)"
+        )
         parser.add_argument("--write", action="store_true", help="write rubric/bank/scoring.yaml")
+        parser.add_argument("--bank", help="grade with the bank files in this folder instead")
 
     def handle(self, *args, **options) -> None:
-        rows = read_labelled(options["file"])
+        rows = [r for file in options["files"] for r in read_labelled(file, options["bank"])]
         by_question = defaultdict(list)
         for row in rows:
             by_question[row["question"]].append(row)
         predicted, actual = [], []
         for slug, held in sorted(by_question.items()):
             train = [r for r in rows if r["question"] != slug]
-            cuts = fit_cutoffs([r["raw"] for r in train], [r["level"] for r in train])
+            cuts = fit_cutoffs(*_fit_inputs(train))
             for r in held:
-                # An answer found off-topic is capped at level 0 whatever its raw score.
-                predicted.append(0 if r["off_topic"] else raw_level(r["raw"], cuts))
+                predicted.append(capped_level(r["raw"], cuts, r["cap"]))
                 actual.append(r["level"])
         self.stdout.write(
             f"leave-one-question-out ({len(rows)} answers): exact={exact_agreement(predicted, actual):.2f} "
@@ -50,15 +52,20 @@ class Command(BaseCommand):
             f"qwk={quadratic_weighted_kappa(predicted, actual):.3f} "
             f"spearman_rho={spearman([r['raw'] for r in rows], [r['level'] for r in rows]):.3f}"
         )
-        cuts = fit_cutoffs([r["raw"] for r in rows], [r["level"] for r in rows])
+        cuts = fit_cutoffs(*_fit_inputs(rows))
         self.stdout.write(f"raw_level_cutoffs fitted on all {len(rows)}: {list(cuts)}")
         if options["write"]:
             path = Path(BANK_DIR) / "scoring.yaml"
             path.write_text(
                 "# Where levels 1-4 (no hire, lean no hire, hire, strong hire) start on the raw score,\n"
-                "# fitted on tests/data/calibration.jsonl by `manage.py fit_grader_levels --write`.\n"
+                "# fitted on tests/data/calibration.jsonl and tests/data/dev/*.jsonl by\n"
+                "# `manage.py fit_grader_levels tests/data/calibration.jsonl tests/data/dev/*.jsonl --write`.\n"
                 "# The shown score maps these onto 15 / 35 / 58 / 80 (rubric.calibration.ScoreScale).\n"
                 f"raw_level_cutoffs: {list(cuts)}\n",
                 encoding="utf-8",
             )
             self.stdout.write(f"wrote {path}")
+
+
+def _fit_inputs(rows: list[dict]) -> tuple[list[float], list[int], list[int | None]]:
+    return [r["raw"] for r in rows], [r["level"] for r in rows], [r["cap"] for r in rows]
