@@ -17,6 +17,33 @@ class CustomQuestionForm(forms.Form):
     )
 
 
+class QuestionFilterForm(forms.Form):
+    """Search and filters for the question list; every field is optional."""
+
+    q = forms.CharField(required=False, max_length=100, label="Search questions")
+    topic = forms.ChoiceField(required=False, label="Topic")
+    difficulty = forms.ChoiceField(
+        required=False, choices=[("", "Any difficulty"), *Question.Difficulty.choices]
+    )
+
+    def __init__(self, *args, topics: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].choices = [("", "Any topic"), *((t, t) for t in topics)]
+
+    def filter(self, questions: list[Question]) -> list[Question]:
+        if not self.is_valid():
+            return questions
+        data = self.cleaned_data
+        words = data["q"].casefold().split()
+        return [
+            q
+            for q in questions
+            if (not data["topic"] or data["topic"] in q.tags)
+            and (not data["difficulty"] or q.difficulty == data["difficulty"])
+            and all(w in f"{q.title} {q.summary} {' '.join(q.tags)}".casefold() for w in words)
+        ]
+
+
 class AttemptFilterForm(forms.Form):
     """Filters and sort order for "My attempts"; every field is optional."""
 

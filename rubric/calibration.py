@@ -104,6 +104,9 @@ def raw_level(raw: float, cutoffs: Sequence[float]) -> int:
     return sum(raw >= c for c in cutoffs)
 
 
+MIN_BAND = 8.0
+
+
 def capped_level(raw: float, cutoffs: Sequence[float], cap: int | None) -> int:
     """The level of a raw score, no higher than the answer's cap (off-topic, skipped stages)."""
     level = raw_level(raw, cutoffs)
@@ -126,13 +129,14 @@ def fit_cutoffs(
 
     cuts = list(DISPLAY_CUTOFFS)
     best = quality(cuts)
+    # Levels at least MIN_BAND raw points wide: a sentence more should not jump a whole level.
     for _ in range(20):
         improved = False
         for k in range(len(cuts)):
-            low = cuts[k - 1] if k else 0.0
-            high = cuts[k + 1] if k + 1 < len(cuts) else 100.0
+            low = cuts[k - 1] + MIN_BAND if k else 0.0
+            high = cuts[k + 1] - MIN_BAND if k + 1 < len(cuts) else 100.0
             for c in candidates:
-                if low < c < high or (k == 0 and 0 < c < high):
+                if low <= c <= high and 0 < c < 100:
                     trial = [*cuts[:k], c, *cuts[k + 1 :]]
                     q = quality(trial)
                     if q > best:

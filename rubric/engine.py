@@ -130,6 +130,8 @@ class GradeResult:
     raw_score: int = 0  # share of the rubric's points, before the calibrated scale
     off_topic: bool = False  # the answer hardly touches this question: capped, and said so
     thin_stages: list[str] = field(default_factory=list)  # stages left (nearly) empty
+    # Per stage, what the interviewer would ask next: {"criterion", "question"} or None.
+    follow_ups: dict[str, dict[str, str] | None] = field(default_factory=dict)
 
     @property
     def level_cap(self) -> int | None:
@@ -145,7 +147,11 @@ class GradeResult:
         for stage in GRADED_STAGES:
             rows = [c.to_dict() for c in self.criteria if c.stage == stage]
             if rows:
-                stages[stage] = {"score": self.stage_scores[stage], "criteria": rows}
+                stages[stage] = {
+                    "score": self.stage_scores[stage],
+                    "criteria": rows,
+                    "follow_up": self.follow_ups.get(stage),
+                }
         diagram = {
             "score": self.stage_scores.get(DIAGRAM, 0),
             "criteria": [c.to_dict() for c in self.criteria if c.stage == DIAGRAM],
@@ -182,21 +188,28 @@ class _Sentence:
 
 
 def _is_keyword_pile(segment: Segment) -> bool:
-    """Terms separated by commas or slashes with hardly a connecting word, and no number or relation.
+    """Terms separated by commas or slashes with hardly a connecting word.
 
     Parentheses qualify a term ("counters (smoothed)") rather than make a list, so they are
-    dropped before counting the items.
+    dropped before counting the items; a short list that carries a number or a relation is a
+    terse note, but a long run of short items is a pile whatever decorates it.
     """
     text = re.sub(r"\([^)]*\)", " ", segment.text)
     chunks = [c for c in re.split(r"[,/;|•·]+|\s+\+\s+", text) if c.strip()]
     if len(chunks) < 3 or len(segment.words) / len(chunks) > 3.5:
         return False
-    qualified = (
-        "(" in segment.text or _ANY_NUMBER.search(segment.text) or _RELATION.search(segment.text)
-    )
     connectors = sum(1 for w in segment.words if w in _CONNECTORS)
     # "time of day" inside a list is still a list: a few stray connectors do not make a claim.
-    return not qualified and connectors < 0.1 * len(segment.words)
+    if connectors >= 0.1 * len(segment.words):
+        return False
+    if len(chunks) >= _LONG_PILE_ITEMS:
+        return True
+    return not (
+        "(" in segment.text or _ANY_NUMBER.search(segment.text) or _RELATION.search(segment.text)
+    )
+
+
+_LONG_PILE_ITEMS = 7
 
 
 def _is_reasoned(segment: Segment) -> bool:
@@ -526,12 +539,15 @@ def _weighted_score(results: Sequence[CriterionOutcome]) -> int:
 
 
 # An answer to another problem: at least OFF_TOPIC_MIN_WORDS content words, of which few are
-# the question's own (at most OFF_TOPIC_MAX_OWN of them, OFF_TOPIC_MAX_OWN_SHARE of the text)
-# and many are neither its own nor what every ML design says (OFF_TOPIC_MIN_FOREIGN_SHARE):
-# a generic answer is made of the second kind, an off-topic one of another domain's words.
+# the question's own (at most OFF_TOPIC_MAX_OWN of them, OFF_TOPIC_MAX_OWN_SHARE of the text),
+# and either many are nobody's (another domain: OFF_TOPIC_MIN_FOREIGN_SHARE, where a generic
+# answer is made of what every ML design says) or they are another bank question's own words
+# (OFF_TOPIC_MIN_RIVAL_SHARE of the text, and RIVAL_RATIO times this question's share).
 # Fixed on the calibration and development sets.
 OFF_TOPIC_MIN_WORDS, OFF_TOPIC_MAX_OWN = 100, 20
 OFF_TOPIC_MAX_OWN_SHARE, OFF_TOPIC_MIN_FOREIGN_SHARE = 0.2, 0.26
+OFF_TOPIC_MIN_RIVAL_SHARE, RIVAL_RATIO = 0.13, 2.0
+OFF_TOPIC_CAP = 5  # an answer to another problem earns about what an empty one does
 
 
 def is_off_topic(answer: Answer, topic: Topic | None) -> bool:
@@ -546,12 +562,14 @@ def is_off_topic(answer: Answer, topic: Topic | None) -> bool:
     if len(words) < OFF_TOPIC_MIN_WORDS:
         return False
     own = [w for w in words if w in topic.own]
+    own_share = len(own) / len(words)
+    if len(set(own)) > OFF_TOPIC_MAX_OWN or own_share > OFF_TOPIC_MAX_OWN_SHARE:
+        return False
     foreign = sum(1 for w in words if w not in topic.own and w not in topic.generic)
-    return (
-        len(set(own)) <= OFF_TOPIC_MAX_OWN
-        and len(own) / len(words) <= OFF_TOPIC_MAX_OWN_SHARE
-        and foreign / len(words) >= OFF_TOPIC_MIN_FOREIGN_SHARE
-    )
+    if foreign / len(words) >= OFF_TOPIC_MIN_FOREIGN_SHARE:
+        return True
+    rival = max((sum(1 for w in words if w in o) / len(words) for o in topic.others), default=0)
+    return rival >= OFF_TOPIC_MIN_RIVAL_SHARE and rival >= RIVAL_RATIO * own_share
 
 
 # An interviewer does not pass an answer that skips stages: with two or more stages under this
@@ -580,6 +598,27 @@ def _mark_unsure(results: list[CriterionOutcome], sentences: Sequence[_Sentence]
                     "Not recognised (if you said it in other words, the grader may have missed it):",
                     1,
                 )
+
+
+def follow_up(
+    criteria: Sequence[CriterionSpec],
+    results: Sequence[CriterionOutcome],
+    stage: str,
+    asked: frozenset[str] = frozenset(),
+) -> dict[str, str] | None:
+    """The probe for the stage's weakest unmet criterion (lowest level, then heaviest, then the
+    rubric's order), skipping probes already `asked`; None when nothing is left to probe."""
+    levels = {r.id: r.level for r in results}
+    unmet = [
+        (levels[c.id], -c.weight, i, c)
+        for i, c in enumerate(criteria)
+        if c.stage == stage and c.id in levels and levels[c.id] < MAX_LEVEL
+    ]
+    for *_, criterion in sorted(unmet, key=lambda row: row[:3]):
+        for question in criterion.probes:
+            if question not in asked:
+                return {"criterion": criterion.id, "question": question}
+    return None
 
 
 def grade_for(bank: Bank, slug: str | None, answer: Answer) -> GradeResult:
@@ -647,7 +686,10 @@ def grade(
             s for s in STAGES if len(tokens(answer.stages.get(s) or "")) < THIN_STAGE_WORDS
         ],
     )
-    if result.level_cap is not None:
+    result.follow_ups = {stage: follow_up(criteria, results, stage) for stage in GRADED_STAGES}
+    if result.off_topic:
+        result.score = min(result.score, OFF_TOPIC_CAP)
+    elif result.level_cap is not None:
         result.score = min(result.score, scale.level_ceiling(result.level_cap))
     result.band = hire_band(result.score)
     return result

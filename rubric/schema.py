@@ -135,28 +135,32 @@ class Bank:
         phrases += [t for kind in self.vocabulary.kinds for t in kind.terms]
         return frozenset(w for phrase in phrases for w in tokens(phrase))
 
+    @cached_property
+    def _own_words(self) -> dict[str, frozenset[str]]:
+        out = {}
+        for slug, spec in self.questions.items():
+            text = [spec.title, spec.summary, spec.prompt]
+            text += [f"{c.q} {c.a}" for c in spec.clarifications]
+            text += [t for c in spec.criteria for con in c.concepts for t in con.terms]
+            words = {w for w in tokens(" ".join(text)) if len(w) > 2 and not w.isdigit()}
+            out[slug] = frozenset(words - STOPWORDS - self._generic_words)
+        return out
+
     def topic(self, slug: str | None) -> Topic | None:
-        """The words that belong to this question and to ML designs in general; None for a
-        custom question (nothing to compare with)."""
+        """The words that belong to this question, to ML designs in general and to each other
+        question; None for a custom question (nothing to compare with)."""
         if slug is None:
             return None
-        spec = self.questions[slug]
-        text = [
-            spec.title,
-            spec.summary,
-            spec.prompt,
-            *(f"{c.q} {c.a}" for c in spec.clarifications),
-        ]
-        text += [t for c in spec.criteria for con in c.concepts for t in con.terms]
-        words = {w for w in tokens(" ".join(text)) if len(w) > 2 and not w.isdigit()}
-        own = frozenset(words - STOPWORDS - self._generic_words)
-        return Topic(own=own, generic=self._generic_words - own)
+        own = self._own_words[slug]
+        others = tuple(words for other, words in self._own_words.items() if other != slug)
+        return Topic(own=own, generic=self._generic_words - own, others=others)
 
 
 @dataclass(frozen=True)
 class Topic:
     own: frozenset[str]  # this question's words
     generic: frozenset[str]  # words any ML design uses
+    others: tuple[frozenset[str], ...] = ()  # every other bank question's own words
 
 
 def content_version(raw: Mapping[str, Any]) -> str:
@@ -477,6 +481,10 @@ def parse_bank(raw: Mapping[str, Any]) -> Bank:
         spec = _parse_question(file, raw[file], base_ids, kinds)
         spec = replace(spec, criteria=_with_synonyms(spec.criteria, thesaurus))
         questions[spec.slug] = _with_probes(spec, raw.get(f"{PROBES_DIR}{spec.slug}.yaml"))
+    for file in raw:
+        slug = file.removeprefix(PROBES_DIR).removesuffix(".yaml")
+        if file.startswith(PROBES_DIR) and slug != "base" and slug not in questions:
+            raise RubricError(f"{file}: no question has the slug {slug!r}")
     return Bank(
         version=content_version(raw),
         base=base,

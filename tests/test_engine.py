@@ -163,3 +163,25 @@ def test_a_long_answer_grades_quickly_enough_to_run_in_a_request():
     long = {stage: (text + "\n") * 4 for stage, text in STRONG_AD_ANSWER.items()}
     result = _grade(long)
     assert 0 < result.score <= 100
+
+
+def test_the_follow_up_probes_the_weakest_unmet_criterion_of_the_stage():
+    from rubric.engine import follow_up
+
+    criteria = BANK.criteria_for("ad-click-prediction")
+    result = _grade(STRONG_AD_ANSWER)
+    for stage in STAGES:
+        probe = result.follow_ups[stage]
+        levels = {c.id: c.level for c in result.criteria if c.stage == stage}
+        if probe is None:
+            assert all(level == 3 for level in levels.values()) or not levels
+            continue
+        assert levels[probe["criterion"]] < 3, "never a criterion already at its top level"
+        assert levels[probe["criterion"]] == min(v for v in levels.values() if v < 3)
+        spec = next(c for c in criteria if c.id == probe["criterion"])
+        assert probe["question"] in spec.probes
+        # Asked already: the next probe of the same criterion, or another criterion's.
+        again = follow_up(criteria, result.criteria, stage, frozenset({probe["question"]}))
+        assert again is None or again["question"] != probe["question"]
+    empty = _grade({})
+    assert empty.follow_ups["goals"]["criterion"] in {c.id for c in criteria if c.stage == "goals"}

@@ -36,6 +36,26 @@ def test_question_list_shows_my_attempts_and_best_score(
     assert questions["fraud-detection"].my_attempts == 0
     content = response.content.decode()
     assert "Resume" in content and "Ad click prediction" in content
+    assert "Practises:" in content
+
+
+def test_the_question_list_filters_by_search_topic_and_difficulty(candidate_client, bank):
+    url = reverse("question_list")
+    found = lambda **query: [q.slug for q in candidate_client.get(url, query).context["questions"]]  # noqa: E731
+    assert found(q="fraud") == ["fraud-detection"]
+    assert found(q="PAYMENT fraud") == ["fraud-detection"]  # every word, any case
+    ranking = found(topic="ranking")
+    assert "news-feed-ranking" in ranking and "fraud-detection" not in ranking
+    assert all(q in found() for q in found(difficulty="easy"))
+    assert found(q="no such thing at all") == []
+    # htmx asks for the grid alone; hostile or oversized input is escaped or ignored, never a 500.
+    partial = candidate_client.get(url, {"q": "fraud"}, headers={"HX-Request": "true"})
+    assert partial.status_code == 200 and b"<html" not in partial.content
+    assert b"fraud" in partial.content.lower() and b'id="question-grid"' in partial.content
+    hostile = candidate_client.get(
+        url, {"q": "<script>alert(1)</script>", "topic": "nope", "difficulty": "x" * 500}
+    )
+    assert hostile.status_code == 200 and b"<script>alert(1)</script>" not in hostile.content
 
 
 def test_practice_page_shows_prompt_stages_and_saved_text(candidate_client, candidate, ad_question):

@@ -109,3 +109,22 @@ def test_probes_and_curveballs_are_validated(tmp_path):
     probes.write_text("slug: fraud-detection\nprobes:\n  no-such-criterion: ['?']\n")
     with pytest.raises(RubricError, match="probes/fraud-detection.yaml: probes.no-such-criterion"):
         load_bank(bank_dir)
+
+
+NEW_QUESTIONS = {
+    "email-spam-filtering", "push-notifications", "smart-compose", "llm-chatbot", "machine-translation",
+    "image-captioning", "text-to-image", "bot-detection", "dynamic-pricing", "demand-forecasting",
+    "local-business-search", "music-playlist", "job-recommendation",
+}  # fmt: skip
+
+
+def test_thirty_questions_each_with_a_curveball_and_probes_for_every_criterion():
+    bank = load_bank()
+    assert len(bank.questions) >= 30 and set(bank.questions) >= NEW_QUESTIONS
+    assert all(1 <= len(c.probes) <= 2 for c in bank.base), "every base criterion has probes"
+    for spec in bank.questions.values():
+        assert spec.curveball is not None and 5 <= spec.curveball.at_minute <= 40, spec.slug
+        assert 9 <= len(spec.criteria) <= 12, spec.slug
+        assert sum(c.kind == "diagram" for c in spec.criteria) == 1, spec.slug
+        unprobed = [c.id for c in spec.criteria if not 1 <= len(c.probes) <= 2]
+        assert not unprobed, (spec.slug, unprobed)

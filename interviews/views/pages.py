@@ -9,14 +9,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from interviews.forms import AttemptFilterForm, CustomQuestionForm
+from interviews.forms import AttemptFilterForm, CustomQuestionForm, QuestionFilterForm
 from interviews.models import Attempt, Question
 from interviews.services import (
     attempt_start,
     question_create_custom,
 )
 from interviews.views.common import HtmxHttpRequest
-from rubric.models import Grade
+from rubric.models import Criterion, Grade, Rubric
 from rubric.stages import STAGE_LABELS, STAGES
 
 
@@ -29,7 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def question_list(request: HttpRequest) -> HttpResponse:
+def question_list(request: HtmxHttpRequest) -> HttpResponse:
     return _render_question_list(request, CustomQuestionForm())
 
 
@@ -56,10 +56,39 @@ def _render_question_list(
             "started_at"
         )
     }
+    practises = _practises_by_slug()
     for question in questions:
         question.draft = drafts.get(question.pk)
-    context = {"questions": questions, "custom_form": custom_form}
+        question.practises = practises.get(question.slug, [])
+    topics = sorted({tag for q in questions for tag in q.tags})
+    filters = QuestionFilterForm(request.GET or None, topics=topics)
+    shown = filters.filter(questions)
+    context = {
+        "questions": shown,
+        "total": len(questions),
+        "filters": filters,
+        "custom_form": custom_form,
+    }
+    if request.htmx and request.method == "GET":
+        return render(request, "interviews/question_list.html#question-grid", context)
     return render(request, "interviews/question_list.html", context, status=status)
+
+
+def _practises_by_slug() -> dict[str, list[str]]:
+    """What each bank question practises: its heaviest own criteria, in the bank's order."""
+    rubric = Rubric.objects.filter(is_current=True).first()
+    rows = (
+        Criterion.objects.filter(rubric=rubric, weight=3)
+        .exclude(question_slug="")
+        .exclude(kind="diagram")
+        .order_by("pk")
+        .values_list("question_slug", "title")
+    )
+    out: dict[str, list[str]] = {}
+    for slug, title in rows:
+        if len(out.setdefault(slug, [])) < 2:
+            out[slug].append(title)
+    return out
 
 
 @login_required

@@ -35,6 +35,8 @@ def read_labelled(path: str, bank_dir: str | None = None) -> list[dict]:
     for number, line in enumerate(lines, start=1):
         try:
             data = json.loads(line)
+            if "level" not in data:
+                continue  # a board-only line (e.g. heldout/browser_boards.jsonl): no answer level
             level, slug = data["level"], data["question"]
             result = grade_for(bank, slug, Answer.from_dict(data))
         except (ValueError, KeyError, TypeError) as exc:
@@ -55,7 +57,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
-            "file", help="JSONL in the grade CLI's format plus a `level` (0-4) field"
+            "files", nargs="+", help="JSONL in the grade CLI's format plus a `level` (0-4) field"
         )
         parser.add_argument("--bank", help="grade with the bank files in this folder instead")
         parser.add_argument(
@@ -66,7 +68,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
-        rows = read_labelled(options["file"], options["bank"])
+        rows = [r for file in options["files"] for r in read_labelled(file, options["bank"])]
         self._report("overall", rows)
         by_question = defaultdict(list)
         for row in rows:
