@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 CHROMIUM = "/usr/lib/chromium/chromium"
 # Without the background-networking flags Chromium calls home, which this network refuses.
@@ -35,3 +36,29 @@ def wait_until(page, expression: str, timeout: float = 20.0) -> None:
 def wait_for_board(page) -> None:
     wait_until(page, BOARD_READY)
     page.evaluate("window.chalktalkWhiteboard.ready.then(() => true)")
+
+
+AXE = (
+    Path(__file__).resolve().parent.parent
+    / "static"
+    / "whiteboard"
+    / "node_modules"
+    / "axe-core"
+    / "axe.min.js"
+)
+
+
+def serious_axe_violations(page) -> list[dict]:
+    """axe-core's critical and serious WCAG 2 A/AA violations on the page as it is now.
+
+    axe is evaluated from outside the page (like `wait_until`), so the Content Security Policy,
+    which forbids inline scripts, stays on.
+    """
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
+    return page.evaluate(
+        """async () => (await axe.run(document, {runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}))
+            .violations.filter(v => ["critical", "serious"].includes(v.impact))
+            .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                        nodes: v.nodes.slice(0, 5).map(n => n.target.join(" "))}))"""
+    )

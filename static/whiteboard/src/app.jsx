@@ -129,6 +129,15 @@ function readLocalCopy(storageKey) {
 
 // --- the island -------------------------------------------------------------------------------
 
+// Excalidraw's menu button is an icon with no accessible name: give it one (screen readers,
+// axe-core's button-name), now and whenever Excalidraw re-renders it.
+function nameUnlabelledButtons(mount) {
+  const name = () =>
+    mount.querySelectorAll(".dropdown-menu-button:not([aria-label])").forEach((b) => b.setAttribute("aria-label", "Board menu"));
+  new MutationObserver(name).observe(mount, { childList: true, subtree: true });
+  name();
+}
+
 export function start(mount, handle) {
   const readonly = mount.dataset.readonly === "true" || !mount.dataset.saveUrl;
   // A live interviewer's board: it saves (when the candidate allows drawing) but starts view-only.
@@ -381,6 +390,7 @@ export function start(mount, handle) {
   }
 
   createRoot(mount).render(<Board />);
+  nameUnlabelledButtons(mount);
 
   (async () => {
     api = await apiPromise;
