@@ -48,7 +48,7 @@ def user_data(user) -> dict[str, Any]:
     attempts = (
         Attempt.objects.filter(user=user)
         .select_related("question", "whiteboard", "grade__rubric")
-        .prefetch_related("responses", "grade__results")
+        .prefetch_related("responses", "grade__results", "follow_ups")
         .order_by("started_at")
     )
     feedback = {f.grade_id: f for f in LLMFeedback.objects.filter(grade__attempt__user=user)}
@@ -79,6 +79,15 @@ def user_data(user) -> dict[str, Any]:
                 for r in attempt.responses.all()
             },
             "whiteboard": board.scene if board else None,
+            "follow_ups": [
+                {
+                    "stage": f.stage,
+                    "question": f.question,
+                    "reply": f.reply,
+                    "asked_at": f.asked_at.isoformat(),
+                }
+                for f in attempt.follow_ups.all()
+            ],
             "grade": None,
         }
         if grade:

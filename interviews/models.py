@@ -197,3 +197,24 @@ class HintUse(models.Model):
             return self.text
         ladder = question.hints.get(self.stage, [])
         return ladder[self.index] if self.index < len(ladder) else ""
+
+
+class FollowUp(models.Model):
+    """A question the interviewer asked after a stage (in solo practice, the bank's probe for the
+    stage's weakest criterion) and the candidate's reply, which is graded with the stage."""
+
+    MAX_PER_STAGE = 2
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="follow_ups")
+    stage = models.CharField(max_length=12, choices=STAGE_CHOICES)
+    criterion_key = models.CharField(max_length=80)
+    question = models.TextField()
+    reply = models.TextField(blank=True)
+    asked_at = models.DateTimeField(default=timezone.now)
+    replied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["attempt", "asked_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id}:{self.stage} follow-up on {self.criterion_key}"

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from interviews.hints import hints_by_stage
-from interviews.models import Attempt, Whiteboard
+from interviews.models import Attempt, FollowUp, Whiteboard
 from rubric.stages import STAGE_LABELS, STAGES
 
 
@@ -18,6 +18,17 @@ def hint_box(attempt: Attempt, stage: str, shown: list | None = None) -> dict:
     total = len(attempt.question.hints.get(stage, []))
     used = sum(1 for h in shown if h.index is not None)
     return {"key": stage, "hints_shown": shown, "hints_total": total, "hints_left": total - used}
+
+
+def follow_up_box(attempt: Attempt, stage: str, asked: list[FollowUp] | None = None) -> dict:
+    """One stage's thread of follow-up questions and replies (also the fragment htmx swaps in)."""
+    asked = list(attempt.follow_ups.filter(stage=stage)) if asked is None else asked
+    return {
+        "key": stage,
+        "follow_ups": asked,
+        "follow_ups_left": FollowUp.MAX_PER_STAGE - len(asked),
+        "reply_max_chars": settings.FOLLOW_UP_REPLY_MAX_CHARS,
+    }
 
 
 def practice_context(
@@ -32,6 +43,9 @@ def practice_context(
     question = attempt.question
     responses = {r.stage: r for r in attempt.responses.all()}
     shown = hints_by_stage(attempt)
+    threads: dict[str, list[FollowUp]] = {key: [] for key in STAGES}
+    for follow in attempt.follow_ups.all():
+        threads[follow.stage].append(follow)
     requested = request.GET.get("stage")
     current = (
         requested if requested in STAGES and not follows_interviewer else attempt.current_stage
@@ -39,6 +53,7 @@ def practice_context(
     stages = [
         {
             **hint_box(attempt, key, shown[key]),
+            **follow_up_box(attempt, key, threads[key]),
             "label": STAGE_LABELS[key],
             "number": i + 1,
             "budget_minutes": question.budget_minutes(key),

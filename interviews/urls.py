@@ -13,6 +13,16 @@ urlpatterns = [
     path("attempts/<int:pk>/", views.attempt_practice, name="attempt_practice"),
     path("attempts/<int:pk>/stages/<str:stage>/", views.stage_save, name="stage_save"),
     path("attempts/<int:pk>/stages/<str:stage>/hint/", views.hint_reveal, name="hint_reveal"),
+    path(
+        "attempts/<int:pk>/stages/<str:stage>/follow-up/",
+        views.follow_up_ask_view,
+        name="follow_up_ask",
+    ),
+    path(
+        "attempts/<int:pk>/follow-ups/<int:follow_up_id>/reply/",
+        views.follow_up_reply_view,
+        name="follow_up_reply",
+    ),
     path("attempts/<int:pk>/time/", views.stage_time, name="stage_time"),
     path("attempts/<int:pk>/whiteboard/", views.whiteboard_save_view, name="whiteboard_save"),
     path("attempts/<int:pk>/submit/", views.attempt_submit_view, name="attempt_submit"),

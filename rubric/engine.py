@@ -36,7 +36,7 @@ _CONNECTORS = frozenset(
 # Symbols people use in terse notes to state a relation ("ids → embeddings", "label = click").
 _RELATION = re.compile(r"→|->|=>|=|:|≈|~|\bvs\b|\bx\b")
 # A segment naming this many rubric concepts with fewer words each than this is a pile of terms.
-_DENSE_HITS, _DENSE_WORDS_PER_HIT = 5, 3.0
+_DENSE_HITS, _DENSE_WORDS_PER_HIT, _DENSE_MAX_CONNECTORS = 5, 3.0, 3
 _TRADEOFF = re.compile(
     r"\btrade-?offs?\b|\binstead of\b|\brather than\b|\bversus\b|\bvs\.?\s|\bcompared (?:to|with)\b"
     r"|\bat the cost of\b|\bdownsides?\b|\bdrawbacks?\b|\bon the other hand\b|\bhowever\b"
@@ -281,21 +281,37 @@ def _find_concepts(
 
 
 def _demote_dense_piles(sentences: list[_Sentence], found: dict[str, _Matches]) -> list[_Sentence]:
-    """A sentence naming many rubric concepts in few words ("we use CTR, DeepFM, a feature store
-    and A/B tests") is a list dressed as a sentence: it counts as mentioning, not reasoning."""
-    hits = [0] * len(sentences)
+    """A sentence naming many rubric concepts in few words, with hardly a connecting word ("we
+    use CTR, DeepFM, a feature store and A/B tests"), is a list dressed as a sentence: it counts
+    as mentioning, not reasoning. Overlapping matches (a term and its synonyms) count once."""
+    spans: list[set[tuple[int, int]]] = [set() for _ in sentences]
     for per_concept in found.values():
         for places in per_concept.values():
-            for i in places:
-                hits[i] += 1
-    return [
-        replace(s, reasoned=False)
-        if s.reasoned
-        and hits[i] >= _DENSE_HITS
-        and len(s.segment.words) / hits[i] < _DENSE_WORDS_PER_HIT
-        else s
-        for i, s in enumerate(sentences)
-    ]
+            for i, span in places.items():
+                spans[i].add(span)
+    demoted = []
+    for i, s in enumerate(sentences):
+        terms = _distinct_spans(spans[i])
+        words = s.segment.words
+        if (
+            s.reasoned
+            and terms >= _DENSE_HITS
+            and len(words) / terms < _DENSE_WORDS_PER_HIT
+            and sum(1 for w in words if w in _CONNECTORS) < _DENSE_MAX_CONNECTORS
+        ):
+            s = replace(s, reasoned=False)
+        demoted.append(s)
+    return demoted
+
+
+def _distinct_spans(spans: set[tuple[int, int]]) -> int:
+    """How many separate stretches of words the matches cover (overlapping ones merge)."""
+    count, reach = 0, -1
+    for start, end in sorted(spans):
+        if start > reach:
+            count += 1
+        reach = max(reach, end)
+    return count
 
 
 def _quote(segment: Segment, span: tuple[int, int] | None = None) -> str:

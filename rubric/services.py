@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from interviews.models import Attempt, Question, Whiteboard
+from interviews.models import Attempt, FollowUp, Question, Whiteboard
 from rubric import engine, queue
 from rubric.bank_files import load_bank
 from rubric.models import Criterion, CriterionResult, Grade, Rubric
@@ -139,18 +139,41 @@ def grade_run(*, grade_id: int) -> Grade | None:
     if claimed != 1:
         return None
     grade = Grade.objects.select_related("attempt__question", "rubric").get(pk=grade_id)
-    attempt = grade.attempt
+    bank, slug = bank_for_grade(grade)
+    result = engine.grade_for(bank, slug, attempt_answer(grade.attempt))
+    grade_record(grade=grade, result=result)
+    return grade
+
+
+def attempt_answer(attempt: Attempt) -> engine.Answer:
+    """What the engine grades: each stage's text followed by the candidate's replies to the
+    interviewer's follow-ups on it, and the board."""
     texts = dict(attempt.responses.values_list("stage", "text"))
+    for stage, reply in attempt.follow_ups.exclude(reply="").values_list("stage", "reply"):
+        texts[stage] = f"{texts.get(stage, '')}\n\n{reply}"
     board = Whiteboard.objects.filter(attempt=attempt).values_list("scene", flat=True).first()
     # In the app the board is part of every answer: an untouched board is an empty one.
-    answer = engine.Answer(
+    return engine.Answer(
         stages={stage: texts.get(stage, "") for stage in STAGES},
         whiteboard=board or {"elements": []},
     )
-    bank, slug = bank_for_grade(grade)
-    result = engine.grade_for(bank, slug, answer)
-    grade_record(grade=grade, result=result)
-    return grade
+
+
+def follow_up_ask(*, attempt: Attempt, stage: str) -> FollowUp | None:
+    """Ask the probe for the stage's weakest unmet criterion, graded in-process on the answer so
+    far (a few ms); None when the stage has had its follow-ups or nothing is left to probe."""
+    asked = list(attempt.follow_ups.filter(stage=stage).values_list("question", flat=True))
+    if len(asked) >= FollowUp.MAX_PER_STAGE:
+        return None
+    bank, slug = _bank_and_slug(_bank_for_version(current_rubric().version), attempt.question)
+    criteria = bank.criteria_for(slug)
+    result = engine.grade_for(bank, slug, attempt_answer(attempt))
+    probe = engine.follow_up(criteria, result.criteria, stage, frozenset(asked))
+    if probe is None:
+        return None
+    return FollowUp.objects.create(
+        attempt=attempt, stage=stage, criterion_key=probe["criterion"], question=probe["question"]
+    )
 
 
 def bank_for_grade(grade: Grade) -> tuple[Bank, str | None]:

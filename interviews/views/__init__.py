@@ -10,6 +10,8 @@ from interviews.views.pages import (
 from interviews.views.practice import (
     attempt_practice,
     attempt_submit_view,
+    follow_up_ask_view,
+    follow_up_reply_view,
     hint_reveal,
     markdown_preview,
     stage_save,
@@ -27,7 +29,7 @@ from interviews.views.review import (
 
 __all__ = [
     "attempt_compare", "attempt_create", "attempt_delete", "attempt_export_markdown", "attempt_feedback",
-    "attempt_list", "attempt_practice", "attempt_replay", "attempt_results", "attempt_submit_view",
+    "attempt_list", "attempt_practice", "follow_up_ask_view", "follow_up_reply_view", "attempt_replay", "attempt_results", "attempt_submit_view",
     "custom_question_create", "grade_retry_view", "hint_reveal", "home", "markdown_preview", "progress",
     "question_list", "stage_save", "stage_time", "whiteboard_save_view",
 ]  # fmt: skip

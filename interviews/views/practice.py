@@ -6,7 +6,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from interviews.hooks import elsewhere_for, running_elsewhere
@@ -22,8 +23,8 @@ from interviews.http import (
     text_save_body,
 )
 from interviews.markdown import render_markdown
-from interviews.models import Attempt, HintUse, StageResponse, Whiteboard
-from interviews.practice_page import hint_box, practice_context
+from interviews.models import Attempt, FollowUp, HintUse, StageResponse, Whiteboard
+from interviews.practice_page import follow_up_box, hint_box, practice_context
 from interviews.services import (
     AttemptLocked,
     attempt_submit,
@@ -37,6 +38,7 @@ from interviews.views.common import (
     stage_or_404,
 )
 from interviews.whiteboards import whiteboard_save
+from rubric.services import follow_up_ask
 from rubric.stages import STAGES
 
 
@@ -139,6 +141,58 @@ def _hint_refusal(attempt: Attempt, stage: str) -> tuple[str | None, int]:
     if used >= len(attempt.question.hints.get(stage, [])):
         return "There are no more hints for this stage.", 404
     return None, 200
+
+
+@login_required
+@require_POST
+def follow_up_ask_view(request: HtmxHttpRequest, pk: int, stage: str) -> HttpResponse:
+    """The interviewer asks one question aimed at the stage's weakest unmet criterion."""
+    attempt = get_attempt_for_user(request, pk)
+    stage_or_404(stage)
+    error = _follow_up_refusal(attempt)
+    if error is None and follow_up_ask(attempt=attempt, stage=stage) is None:
+        error = "No more follow-ups for this stage: move on, or keep refining your answer."
+    return _follow_up_fragment(request, attempt, stage, error)
+
+
+@login_required
+@require_POST
+def follow_up_reply_view(request: HtmxHttpRequest, pk: int, follow_up_id: int) -> HttpResponse:
+    attempt = get_attempt_for_user(request, pk)
+    follow = get_object_or_404(FollowUp, pk=follow_up_id, attempt=attempt)
+    reply = request.POST.get("reply", "")
+    error = _follow_up_refusal(attempt)
+    limit = settings.FOLLOW_UP_REPLY_MAX_CHARS
+    if error is None and "\x00" in reply:
+        error = "The reply holds a NUL character, which cannot be stored."
+    elif error is None and len(reply) > limit:
+        error = (
+            f"Keep a reply under {limit:,} characters; yours has {len(reply):,}. Nothing was saved."
+        )
+    elif error is None:
+        follow.reply, follow.replied_at = reply.strip(), timezone.now()
+        follow.save(update_fields=["reply", "replied_at"])
+    return _follow_up_fragment(request, attempt, follow.stage, error, status=400 if error else 200)
+
+
+def _follow_up_refusal(attempt: Attempt) -> str | None:
+    if attempt.status != Attempt.Status.DRAFT:
+        return "This attempt was submitted."
+    place = running_elsewhere(attempt)
+    return place.refusal if place is not None else None
+
+
+def _follow_up_fragment(
+    request: HtmxHttpRequest, attempt: Attempt, stage: str, error: str | None, status: int = 200
+) -> HttpResponse:
+    # htmx swaps only 2xx answers, so it gets the refusal inside the thread; others get the code.
+    context = {"attempt": attempt, "box": follow_up_box(attempt, stage), "follow_up_error": error}
+    return render(
+        request,
+        "interviews/practice.html#follow-ups",
+        context,
+        status=200 if request.htmx else status,
+    )
 
 
 @login_required

@@ -50,6 +50,9 @@ def attempt_results(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 def _results_context(attempt: Attempt, grade: Grade) -> dict:
     results = list(CriterionResult.objects.filter(grade=grade))
+    threads: dict[str, list] = {}
+    for follow in attempt.follow_ups.all():
+        threads.setdefault(follow.stage, []).append(follow)
     responses = {r.stage: r for r in StageResponse.objects.filter(attempt=attempt)}
     sections = []
     for stage in (*GRADED_STAGES, DIAGRAM):
@@ -71,6 +74,7 @@ def _results_context(attempt: Attempt, grade: Grade) -> dict:
                 "criteria": rows,
                 "response": response,
                 "highlighted": highlight_spans(response.text, quotes) if response else [],
+                "follow_ups": threads.get(stage, []),
                 "budget_seconds": attempt.question.budget_minutes(stage) * 60
                 if stage in STAGES
                 else None,
