@@ -31,9 +31,8 @@ class QuestionFilterForm(forms.Form):
         self.fields["topic"].choices = [("", "Any topic"), *((t, t) for t in topics)]
 
     def filter(self, questions: list[Question]) -> list[Question]:
-        if not self.is_valid():
-            return questions
-        data = self.cleaned_data
+        self.is_valid()  # a stale or forged field is dropped alone; the others still apply
+        data = {"q": "", "topic": "", "difficulty": "", **getattr(self, "cleaned_data", {})}
         words = data["q"].casefold().split()
         return [
             q

@@ -128,18 +128,23 @@ def live_session_join(*, token: str, user) -> LiveSession:
     return session
 
 
-_OPEN_STATES = [LiveSession.State.LOBBY, LiveSession.State.RUNNING, LiveSession.State.PAUSED]
-
-
 # --- saves during the interview: practice's versioned saves, relayed to the other side ------------
 
 
+def seated_attempt_id(*, session_id: int, user) -> int:
+    """The attempt of the session's seated candidate `user`; LiveSession.DoesNotExist otherwise."""
+    return (
+        LiveSession.objects.filter(pk=session_id, candidate=user, attempt__isnull=False)
+        .values_list("attempt_id", flat=True)
+        .get()
+    )
+
+
 def candidate_text_save(
-    *, session_id: int, user, stage: str, text: str, version: int
+    *, session_id: int, attempt_id: int, user, stage: str, text: str, version: int
 ) -> SaveOutcome:
-    """The candidate's stage save; the interviewer's sockets get it after the commit.
-    Raises LiveSession.DoesNotExist unless `user` is the seated candidate."""
-    attempt_id = _candidate_attempt_id(session_id, user)
+    """The candidate's stage save (`attempt_id` from `seated_attempt_id`); the interviewer's
+    sockets get it after the commit."""
     outcome = stage_text_save(
         attempt_id=attempt_id, user=user, stage=stage, text=text, version=version
     )
@@ -149,8 +154,9 @@ def candidate_text_save(
     return outcome
 
 
-def candidate_board_save(*, session_id: int, user, scene: dict, version: int) -> BoardSaveOutcome:
-    attempt_id = _candidate_attempt_id(session_id, user)
+def candidate_board_save(
+    *, session_id: int, attempt_id: int, user, scene: dict, version: int
+) -> BoardSaveOutcome:
     outcome = whiteboard_save(attempt_id=attempt_id, user=user, scene=scene, version=version)
     _relay_board(session_id, scene, outcome)
     return outcome
@@ -168,14 +174,6 @@ def interviewer_board_save(*, session_id: int, scene: dict, version: int) -> Boa
         )
         _relay_board(session_id, scene, outcome)
     return outcome
-
-
-def _candidate_attempt_id(session_id: int, user) -> int:
-    return (
-        LiveSession.objects.filter(pk=session_id, candidate=user, attempt__isnull=False)
-        .values_list("attempt_id", flat=True)
-        .get()
-    )
 
 
 def _relay_board(session_id: int, scene: dict, outcome: BoardSaveOutcome) -> None:

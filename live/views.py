@@ -122,26 +122,29 @@ def live_room(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "interviews/practice.html", context)
 
 
-def _seated_candidate_or_404(request: HttpRequest, pk: int) -> None:
-    if not LiveSession.objects.filter(pk=pk, candidate=request.user).exists():
-        raise Http404("No such live interview.")
+def _seated_attempt_or_404(request: HttpRequest, pk: int) -> int:
+    try:
+        return services.seated_attempt_id(session_id=pk, user=request.user)
+    except LiveSession.DoesNotExist:
+        raise Http404("No such live interview.") from None
 
 
 @json_login_required
 @require_POST
 def live_text_save(request: HttpRequest, pk: int, stage: str) -> JsonResponse:
     """The candidate's stage save during the interview: practice's save, relayed live."""
-    _seated_candidate_or_404(request, pk)
+    attempt_id = _seated_attempt_or_404(request, pk)
     if stage not in STAGES:
         raise Http404("No such stage.")
     try:
         text, version = text_save_body(request)
         outcome = services.candidate_text_save(
-            session_id=pk, user=request.user, stage=stage, text=text, version=version
-        )
+            session_id=pk, attempt_id=attempt_id, user=request.user, stage=stage, text=text,
+            version=version,
+        )  # fmt: skip
     except BodyRefused as exc:
         return json_error(str(exc), exc.status)
-    except (LiveSession.DoesNotExist, StageResponse.DoesNotExist):
+    except StageResponse.DoesNotExist:
         raise Http404("No such live interview.") from None
     except AttemptLocked:
         return locked_json()
@@ -152,15 +155,17 @@ def live_text_save(request: HttpRequest, pk: int, stage: str) -> JsonResponse:
 @require_POST
 def live_candidate_board_save(request: HttpRequest, pk: int) -> JsonResponse:
     """The candidate's board save during the interview, relayed live."""
-    _seated_candidate_or_404(request, pk)
+    attempt_id = _seated_attempt_or_404(request, pk)
     try:
         scene, version = board_save_body(request)
         outcome = services.candidate_board_save(
-            session_id=pk, user=request.user, scene=scene, version=version
+            session_id=pk, attempt_id=attempt_id, user=request.user, scene=scene, version=version
         )
     except BodyRefused as exc:
         return json_error(str(exc), exc.status)
-    except (LiveSession.DoesNotExist, Whiteboard.DoesNotExist, AttemptLocked):
+    except Whiteboard.DoesNotExist:
+        raise Http404("No such live interview.") from None
+    except AttemptLocked:
         return locked_json()
     return board_save_answer(outcome)
 

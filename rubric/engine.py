@@ -22,17 +22,31 @@ from rubric.schema import MAX_LEVEL, Bank, CriterionSpec, DiagramCheck, Topic
 from rubric.stages import DIAGRAM, GRADED_STAGES, STAGES
 from rubric.text import STOPWORDS, PhraseIndex, Segment, segments, tokens
 
+# Bumped whenever the engine's reading changes, so a stored grade names both the rubric version
+# and the engine that applied it (a grade is reproducible from the pair).
+ENGINE_VERSION = "2026-12-01"
+
 MAX_QUOTES = 3
 MAX_QUOTE_CHARS = 280
 
-# Words that show a sentence is reasoning rather than a list of terms.
 # Words that connect terms into a claim; a run of terms with none of them is a list, not reasoning.
+# Stemmed like the answer's words, so "because" and "makes" are found.
 _CONNECTORS = frozenset(
-    "because so since therefore which that if when would will should could must need to by for "
-    "otherwise then mean means while whereas than instead avoid prevent help let allow make keep "
-    "we i it this they our with within per into of from as at on in is are be not no only each "
-    "every after before until both use using get".split()
+    tokens(
+        "because so since therefore which that if when would will should could must need to by for "
+        "otherwise then mean means while whereas than instead avoid prevent help let allow make keep "
+        "we i it this they our with within per into of from as at on in is are be not no only each "
+        "every after before until both use using used get"
+    )
 )
+# Words that make a claim of a long run of words; forty words without any is a run of terms.
+_CLAIM_WORDS = frozenset(
+    tokens(
+        "because so since therefore which if when would will should could must means then "
+        "while whereas than instead otherwise unless until"
+    )
+)
+_LONG_RUN_WORDS = 40
 # Symbols people use in terse notes to state a relation ("ids → embeddings", "label = click").
 _RELATION = re.compile(r"→|->|=>|=|:|≈|~|\bvs\b|\bx\b")
 # A segment naming this many rubric concepts with fewer words each than this is a pile of terms.
@@ -221,6 +235,8 @@ def _is_reasoned(segment: Segment) -> bool:
     words, text = segment.words, segment.text
     if text.rstrip().endswith("?") or _is_keyword_pile(segment):
         return False  # a question to the interviewer asks; it does not explain
+    if len(words) >= _LONG_RUN_WORDS and not any(w in _CLAIM_WORDS for w in words):
+        return False  # forty words and not one "because", "so" or "which": a run of terms
     related = bool(_RELATION.search(text)) or bool(_ANY_NUMBER.search(text))
     if len(words) >= 5:
         return related or any(w in _CONNECTORS for w in words)
@@ -258,7 +274,7 @@ _Matches = dict[int, dict[int, tuple[int, int]]]
 
 def _find_concepts(
     sentences: list[_Sentence], criteria: Sequence[CriterionSpec]
-) -> dict[str, _Matches]:
+) -> tuple[dict[str, _Matches], dict[int, set[tuple[int, int]]]]:
     """Every place each concept of each criterion is named, anywhere in the answer.
 
     "Missing" and the evidence are both read off these matches, so a criterion can never call
@@ -266,52 +282,64 @@ def _find_concepts(
     """
     index = PhraseIndex([s.segment for s in sentences])
     found: dict[str, _Matches] = {}
+    every: dict[int, set[tuple[int, int]]] = {}  # each sentence's matched spans, of every phrase
     for criterion in criteria:
         per_concept: _Matches = {}
         for number, concept in enumerate(criterion.concepts):
             places: dict[int, tuple[int, int]] = {}
             for phrase in concept.phrases:
                 for i, span in index.find(phrase).items():
+                    every.setdefault(i, set()).add(span)
                     if i not in places or span[1] - span[0] < places[i][1] - places[i][0]:
                         places[i] = span
             if places:
                 per_concept[number] = places
         found[criterion.id] = per_concept
-    return found
+    return found, every
 
 
-def _demote_dense_piles(sentences: list[_Sentence], found: dict[str, _Matches]) -> list[_Sentence]:
+def _demote_dense_piles(
+    sentences: list[_Sentence], every: dict[int, set[tuple[int, int]]]
+) -> list[_Sentence]:
     """A sentence naming many rubric concepts in few words, with hardly a connecting word ("we
     use CTR, DeepFM, a feature store and A/B tests"), is a list dressed as a sentence: it counts
     as mentioning, not reasoning. Overlapping matches (a term and its synonyms) count once."""
-    spans: list[set[tuple[int, int]]] = [set() for _ in sentences]
-    for per_concept in found.values():
-        for places in per_concept.values():
-            for i, span in places.items():
-                spans[i].add(span)
     demoted = []
     for i, s in enumerate(sentences):
-        terms = _distinct_spans(spans[i])
+        terms, covered = _coverage(every.get(i, set()))
         words = s.segment.words
-        if (
-            s.reasoned
-            and terms >= _DENSE_HITS
+        listed = (
+            terms >= _DENSE_HITS
             and len(words) / terms < _DENSE_WORDS_PER_HIT
             and sum(1 for w in words if w in _CONNECTORS) < _DENSE_MAX_CONNECTORS
-        ):
+        )
+        # Terms strung together ("privacy and fraud probability and model registry and …")
+        # leave hardly a word of their own between them, however many "because"s close the run.
+        # A word of a matched term counts as the term's wherever it stands (terms repeat).
+        term_words = {words[j] for j in covered}
+        own_words = sum(
+            1
+            for w in words
+            if w not in term_words and len(w) > 2 and not w.isdigit()
+            and w not in STOPWORDS and w not in _CONNECTORS
+        )  # fmt: skip
+        salad = terms >= _DENSE_HITS and own_words < terms / 2
+        if s.reasoned and (listed or salad):
             s = replace(s, reasoned=False)
         demoted.append(s)
     return demoted
 
 
-def _distinct_spans(spans: set[tuple[int, int]]) -> int:
-    """How many separate stretches of words the matches cover (overlapping ones merge)."""
-    count, reach = 0, -1
+def _coverage(spans: set[tuple[int, int]]) -> tuple[int, set[int]]:
+    """How many separate stretches of words the matches make (overlapping ones merge), and the
+    positions of the words they cover."""
+    count, reach, covered = 0, -1, set()
     for start, end in sorted(spans):
         if start > reach:
             count += 1
+        covered.update(range(start, end + 1))
         reach = max(reach, end)
-    return count
+    return count, covered
 
 
 def _quote(segment: Segment, span: tuple[int, int] | None = None) -> str:
@@ -324,7 +352,8 @@ def _quote(segment: Segment, span: tuple[int, int] | None = None) -> str:
         first, last = 0, 0
     else:
         first, last = segment.spans[span[0]][0], segment.spans[span[1]][1]
-    start = max(0, min(first - 40, last - MAX_QUOTE_CHARS))
+    # From a little before the match, as far on as fits: the explanation follows the term.
+    start = max(0, last - MAX_QUOTE_CHARS, min(first - 40, len(text) - MAX_QUOTE_CHARS))
     if start:
         cut = text.find(" ", start)
         start = cut + 1 if 0 <= cut < first else start
@@ -573,7 +602,7 @@ def is_off_topic(answer: Answer, topic: Topic | None) -> bool:
         w
         for text in answer.stages.values()
         for w in tokens(text or "")
-        if w not in STOPWORDS and len(w) > 2
+        if w not in STOPWORDS and len(w) > 2 and not w.isdigit()
     ]
     if len(words) < OFF_TOPIC_MIN_WORDS:
         return False
@@ -589,8 +618,9 @@ def is_off_topic(answer: Answer, topic: Topic | None) -> bool:
 
 
 # An interviewer does not pass an answer that skips stages: with two or more stages under this
-# many words, the answer is at most level 2 (lean no hire).
+# many words, the answer is at most level 2, shown no higher than "lean no hire".
 THIN_STAGE_WORDS, MAX_THIN_STAGES = 12, 2
+INCOMPLETE_CAP = 49  # hire_band: lean hire starts at 50
 
 
 # Text in the criterion's stages of at least this many words, with the criterion still at level
@@ -598,7 +628,9 @@ THIN_STAGE_WORDS, MAX_THIN_STAGES = 12, 2
 UNSURE_MIN_WORDS = 60
 
 
-def _mark_unsure(results: list[CriterionOutcome], sentences: Sequence[_Sentence]) -> None:
+def _mark_unsure(
+    results: list[tuple[CriterionOutcome, tuple[str, ...]]], sentences: Sequence[_Sentence]
+) -> None:
     reasoned_words: dict[str, int] = {}
     for s in sentences:
         if s.reasoned:
@@ -665,8 +697,8 @@ def grade(
     vocabulary = vocabulary or Vocabulary()
     scale = scale or ScoreScale()
     sentences = _read_answer(answer)
-    found = _find_concepts(sentences, [c for c in criteria if c.kind == "concept"])
-    sentences = _demote_dense_piles(sentences, found)
+    found, every = _find_concepts(sentences, [c for c in criteria if c.kind == "concept"])
+    sentences = _demote_dense_piles(sentences, every)
     graph = scene_graph(answer.whiteboard, vocabulary)
     results: list[CriterionOutcome] = []
     scopes = []
@@ -684,7 +716,9 @@ def grade(
             in_scope = [s for s in sentences if s.segment.stage in criterion.scope]
             results.append(_GRADERS[criterion.kind](criterion, in_scope))
         scopes.append(criterion.scope)
-    _mark_unsure(list(zip(results, scopes, strict=True)), sentences)
+    off_topic = is_off_topic(answer, topic)
+    if not off_topic:  # "you may have said it in other words" means nothing off the question
+        _mark_unsure(list(zip(results, scopes, strict=True)), sentences)
     raw = _weighted_score(results)
     stage_scores = {
         stage: scale.display(_weighted_score([r for r in results if r.stage == stage]))
@@ -697,15 +731,22 @@ def grade(
         criteria=results,
         graph=graph.to_dict(vocabulary),
         raw_score=raw,
-        off_topic=is_off_topic(answer, topic),
+        off_topic=off_topic,
         thin_stages=[
             s for s in STAGES if len(tokens(answer.stages.get(s) or "")) < THIN_STAGE_WORDS
         ],
     )
     result.follow_ups = {stage: follow_up(criteria, results, stage) for stage in GRADED_STAGES}
-    if result.off_topic:
-        result.score = min(result.score, OFF_TOPIC_CAP)
-    elif result.level_cap is not None:
-        result.score = min(result.score, scale.level_ceiling(result.level_cap))
+    cap = (
+        OFF_TOPIC_CAP
+        if result.off_topic
+        else INCOMPLETE_CAP
+        if result.level_cap is not None
+        else None
+    )
+    if cap is not None:
+        # The stage bars are capped too, so no bar contradicts the headline.
+        result.score = min(result.score, cap)
+        result.stage_scores = {k: min(v, cap) for k, v in result.stage_scores.items()}
     result.band = hire_band(result.score)
     return result

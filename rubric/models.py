@@ -64,6 +64,7 @@ class Grade(models.Model):
     band = models.CharField(max_length=20, blank=True)
     # The answer hardly touches the question asked: its score is capped and the page says so.
     off_topic = models.BooleanField(default=False)
+    engine_version = models.CharField(max_length=20, blank=True)
     # Stages left (nearly) empty; two or more cap the answer at lean no hire.
     thin_stages = models.JSONField(default=list, blank=True)
     stage_scores = models.JSONField(default=dict, blank=True)

@@ -141,7 +141,9 @@ class Bank:
         for slug, spec in self.questions.items():
             text = [spec.title, spec.summary, spec.prompt]
             text += [f"{c.q} {c.a}" for c in spec.clarifications]
-            text += [t for c in spec.criteria for con in c.concepts for t in con.terms]
+            text += [
+                t for c in spec.criteria for con in c.concepts for t in (*con.terms, *con.synonyms)
+            ]
             words = {w for w in tokens(" ".join(text)) if len(w) > 2 and not w.isdigit()}
             out[slug] = frozenset(words - STOPWORDS - self._generic_words)
         return out
@@ -153,7 +155,7 @@ class Bank:
             return None
         own = self._own_words[slug]
         others = tuple(words for other, words in self._own_words.items() if other != slug)
-        return Topic(own=own, generic=self._generic_words - own, others=others)
+        return Topic(own=own, generic=self._generic_words, others=others)
 
 
 @dataclass(frozen=True)

@@ -220,6 +220,7 @@ def grade_record(*, grade: Grade, result: engine.GradeResult) -> None:
         grade.band = result.band
         grade.off_topic = result.off_topic
         grade.thin_stages = result.thin_stages
+        grade.engine_version = engine.ENGINE_VERSION
         grade.stage_scores = result.stage_scores
         grade.diagram = result.graph
         grade.error = ""
@@ -231,6 +232,7 @@ def grade_record(*, grade: Grade, result: engine.GradeResult) -> None:
                 "band",
                 "off_topic",
                 "thin_stages",
+                "engine_version",
                 "stage_scores",
                 "diagram",
                 "error",

@@ -24,10 +24,15 @@ _SPELLING = (
     (re.compile(r"isation"), "ization"),
     (re.compile(r"(?<=\w{3})is(e|ed|es|ing)$"), r"iz\1"),
     (re.compile(r"(?<=\w{2})ys(e|ed|es|ing)$"), r"yz\1"),
+    (re.compile(r"(?<=\w{2})ysis$"), "yz"),  # "analysis" meets "analyse(s)" and "analyze"
     (re.compile(r"(?<=\w{3})our(s?)$"), r"or\1"),
     (re.compile(r"(?<=\w{3})tre(s?)$"), r"ter\1"),
     (re.compile(r"(?<=\w{3})ogue(s?)$"), r"og\1"),
 )
+
+
+# Singular words that end in "s" without being plurals.
+_KEEP_S = frozenset({"bias", "alias", "canvas", "atlas", "gas", "has", "was", "lens", "news"})
 
 
 @lru_cache(maxsize=50_000)
@@ -40,10 +45,12 @@ def stem(word: str) -> str:
         return word
     for pattern, replacement in _SPELLING:
         word = pattern.sub(replacement, word)
+    if word in _KEEP_S:
+        return word
     if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith(("sses", "ches", "shes", "xes")):
-        word = word[:-2]
+        word = word[:-3] + "y"  # and on: "anomalies" ends where "anomaly" does
+    elif word.endswith(("sses", "ches", "shes", "xes", "ases")):
+        word = word[:-2]  # "biases" → "bias"
     elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
         word = word[:-1]
     for suffix, min_len in (("ing", 6), ("ed", 5), ("ly", 6)):
@@ -81,7 +88,7 @@ def tokens_with_spans(text: str) -> tuple[tuple[str, ...], tuple[tuple[int, int]
     return tuple(w for w, _ in found), tuple(span for _, span in found)
 
 
-# Words that carry no concept by themselves: a phrase matches loosely when its other words do.
+# Words that carry no topic by themselves (for telling an answer's subject, not for matching).
 STOPWORDS = frozenset(
     tokens(
         "a an the of to for in on at by with and or is are was were be been being it its this that "
@@ -103,13 +110,10 @@ class Segment:
     words: tuple[str, ...]
     spans: tuple[tuple[int, int], ...] = ()  # of each word, relative to `text`
 
-    def ngrams(self) -> set[tuple[str, ...]]:
-        words = self.words
-        grams: set[tuple[str, ...]] = set()
-        for n in range(1, MAX_NGRAM + 1):
-            for i in range(len(words) - n + 1):
-                grams.add(words[i : i + n])
-        return grams
+
+# A run of more words than this without a sentence end is cut into pieces of this size, so a
+# paste of terms with no punctuation is read like the list it is (and costs bounded work).
+MAX_SEGMENT_WORDS = 60
 
 
 def segments(stage: str, text: str) -> list[Segment]:
@@ -123,18 +127,36 @@ def segments(stage: str, text: str) -> list[Segment]:
         offset = noise.end() if noise else 0
         body = raw[offset:].rstrip()
         if body:
-            start = position + offset
-            words, spans = tokens_with_spans(body)
-            found.append(Segment(stage, start, start + len(body), body, words, spans))
+            found.extend(_pieces(stage, position + offset, body))
         if match:
             position = match.end()
     return found
 
 
+def _pieces(stage: str, start: int, body: str) -> list[Segment]:
+    words, spans = tokens_with_spans(body)
+    if len(words) <= MAX_SEGMENT_WORDS:
+        return [Segment(stage, start, start + len(body), body, words, spans)]
+    pieces = []
+    starts = list(range(0, len(words), MAX_SEGMENT_WORDS))
+    if len(words) - starts[-1] < MAX_SEGMENT_WORDS // 3:
+        starts.pop()  # a short tail ("… because it matters") joins the piece before it
+    for n, first in enumerate(starts):
+        last = (starts[n + 1] if n + 1 < len(starts) else len(words)) - 1
+        cut_from = spans[first][0] if first else 0
+        cut_to = spans[last + 1][0] if last + 1 < len(words) else len(body)
+        piece = body[cut_from:cut_to].rstrip()
+        local = tuple((a - cut_from, b - cut_from) for a, b in spans[first : last + 1])
+        pieces.append(
+            Segment(stage, start + cut_from, start + cut_from + len(piece), piece,
+                    words[first : last + 1], local)
+        )  # fmt: skip
+    return pieces
+
+
 # A phrase of several words also matches when its content words stand this close in any order
 # ("age of the video" for "video age"), within the phrase's length plus this slack.
 LOOSE_SLACK = 3
-
 
 # In a term, "k" or "n" after a metric stands for a number: "recall@k" matches "recall@1000".
 _NUMBER_SLOTS = frozenset({"k", "n"})
@@ -142,23 +164,23 @@ _NUMBER_SLOTS = frozenset({"k", "n"})
 
 @dataclass(frozen=True, slots=True)
 class Phrase:
-    """A rubric term, tokenised once: its words, and the words a loose match needs."""
+    """A rubric term, tokenised once: its words, and the words a match must find first."""
 
     words: tuple[str, ...]
     content: tuple[str, ...]
+    # With fewer than two real words ("a/b test" keeps only "test"), only the exact words in
+    # order mean the same thing; with two or more, they may stand in any order, close together.
+    loose: bool
+    needed: tuple[str, ...]  # looked up in the index before any span is checked
 
     @classmethod
     def of(cls, text: str) -> Phrase:
         words = tuple(tokens(text))
         # Single letters ("a/b", "p@k") say little alone: they only count in the exact phrase.
         content = tuple(dict.fromkeys(w for w in words if len(w) > 1))
-        return cls(words, content)
-
-    @property
-    def loose(self) -> bool:
-        # With fewer than two real words ("a/b test" keeps only "test"), only the exact words in
-        # order mean the same thing.
-        return len(self.content) >= 2
+        loose = len(content) >= 2
+        needed = content if loose else tuple(w for w in words if w not in _NUMBER_SLOTS) or words
+        return cls(words, content, loose, needed)
 
     def fits(self, words: tuple[str, ...]) -> bool:
         return len(words) == len(self.words) and all(
@@ -200,9 +222,12 @@ class PhraseIndex:
         return found
 
     def _exact_span(self, phrase: Phrase, i: int) -> tuple[int, int] | None:
+        """Tried only where the phrase's first real word stands (a number slot matches any)."""
         words, n = self.segments[i].words, len(phrase.words)
-        for start in range(len(words) - n + 1):
-            if phrase.fits(words[start : start + n]):
+        anchor = next((j for j, w in enumerate(phrase.words) if w not in _NUMBER_SLOTS), 0)
+        for position in self.where[phrase.words[anchor]][i]:
+            start = position - anchor
+            if start >= 0 and phrase.fits(words[start : start + n]):
                 return start, start + n - 1
         return None
 

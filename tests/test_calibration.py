@@ -58,8 +58,9 @@ def test_no_stuffed_or_off_topic_answer_beats_a_solid_one(rows):
                 )
 
 
-def test_empty_answers_score_zero(rows):
-    assert all(r["score"] <= 2 for r in rows if r["type"] == "empty")
+def test_empty_answers_score_no_hire(rows):
+    # "todo" or "not sure" in a stage or two: level 0 on the shown scale, never a mention's worth.
+    assert all(score_level(r["score"]) == 0 for r in rows if r["type"] == "empty")
 
 
 def test_agreement_statistics_on_known_values():

@@ -185,3 +185,21 @@ def test_the_follow_up_probes_the_weakest_unmet_criterion_of_the_stage():
         assert again is None or again["question"] != probe["question"]
     empty = _grade({})
     assert empty.follow_ups["goals"]["criterion"] in {c.id for c in criteria if c.stage == "goals"}
+
+
+def test_singular_and_plural_of_every_bank_word_meet():
+    from rubric.text import tokens
+
+    words = {w.lower() for spec in BANK.base + tuple(c for q in BANK.questions.values() for c in q.criteria)
+             for con in spec.concepts for t in con.terms for w in t.split() if w.isalpha() and len(w) > 3}  # fmt: skip
+    apart = []
+    for word in sorted(words):
+        if word.endswith(
+            ("s", "ed", "ing", "ly", "u", "i", "ie")
+        ):  # acronyms, names, "trie"/"tries"
+            continue
+        plural = (word[:-1] + "ies") if word.endswith("y") and word[-2] not in "aeiou" else (
+            word + "es" if word.endswith(("ch", "sh", "x")) else word + "s")  # fmt: skip
+        if tokens(word) != tokens(plural):
+            apart.append((word, plural))
+    assert not apart, apart[:20]

@@ -8,6 +8,7 @@ from django.db.models import Count, Max, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from interviews.forms import AttemptFilterForm, CustomQuestionForm, QuestionFilterForm
 from interviews.models import Attempt, Question
@@ -29,6 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@vary_on_headers("HX-Request")  # the same URL answers htmx with the grid alone
 def question_list(request: HtmxHttpRequest) -> HttpResponse:
     return _render_question_list(request, CustomQuestionForm())
 
@@ -75,7 +77,7 @@ def _render_question_list(
 
 
 def _practises_by_slug() -> dict[str, list[str]]:
-    """What each bank question practises: its heaviest own criteria, in the bank's order."""
+    """What each bank question practises: its first two weight-3 criteria of its own."""
     rubric = Rubric.objects.filter(is_current=True).first()
     rows = (
         Criterion.objects.filter(rubric=rubric, weight=3)

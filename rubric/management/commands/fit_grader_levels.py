@@ -50,12 +50,13 @@ class Command(BaseCommand):
             f"leave-one-question-out ({len(rows)} answers): exact={exact_agreement(predicted, actual):.2f} "
             f"within_one={within_one(predicted, actual):.2f} "
             f"qwk={quadratic_weighted_kappa(predicted, actual):.3f} "
-            f"spearman_rho={spearman([r['raw'] for r in rows], [r['level'] for r in rows]):.3f}"
+            f"(raw scores, not cross-validated: spearman_rho="
+            f"{spearman([r['raw'] for r in rows], [r['level'] for r in rows]):.3f})"
         )
         cuts = fit_cutoffs(*_fit_inputs(rows))
         self.stdout.write(f"raw_level_cutoffs fitted on all {len(rows)}: {list(cuts)}")
         if options["write"]:
-            path = Path(BANK_DIR) / "scoring.yaml"
+            path = Path(options["bank"] or BANK_DIR) / "scoring.yaml"
             path.write_text(
                 "# Where levels 1-4 (no hire, lean no hire, hire, strong hire) start on the raw score,\n"
                 "# fitted on tests/data/calibration.jsonl and tests/data/dev/*.jsonl by\n"
