@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from rubric.diagram import ComponentKind, Vocabulary
+from rubric.diagram import ComponentKind, RoleGroup, Vocabulary
 from rubric.stages import COMPETENCIES, DEFAULT_BUDGET_MINUTES, DIAGRAM, GRADED_STAGES, STAGES
 from rubric.text import MAX_NGRAM, tokens
 
@@ -40,7 +40,13 @@ class Concept:
 
 @dataclass(frozen=True)
 class DiagramCheck:
-    """One structural fact a strong diagram shows; exactly one of the shapes is set."""
+    """One structural fact a strong diagram shows; exactly one of the shapes is set.
+
+    Each name is a role or a group of roles from components.yaml: `component` (a component that
+    plays it and is connected), `path` (a directed walk through them in order, passing other
+    components on the way), `linked` (the same, in either direction), `loop` (a directed cycle
+    through them) or `hub`/`hub_users` (one component linked to one of each).
+    """
 
     name: str
     component: str | None = None
@@ -48,6 +54,7 @@ class DiagramCheck:
     loop: tuple[str, ...] = ()
     hub: str | None = None
     hub_users: tuple[str, ...] = ()
+    linked: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -171,17 +178,17 @@ class _Reader:
 def _parse_check(reader: _Reader, data: Any, path: str, kinds: set[str]) -> DiagramCheck:
     data = reader.mapping(data, path)
     name = reader.text(data, "name", f"{path}.", 120)
-    shapes = [key for key in ("component", "path", "loop", "shared") if key in data]
+    shapes = [key for key in ("component", "path", "linked", "loop", "shared") if key in data]
     if len(shapes) != 1:
-        raise reader.fail(path, "give exactly one of component, path, loop or shared")
+        raise reader.fail(path, "give exactly one of component, path, linked, loop or shared")
 
     def kind_list(value: Any, where: str, minimum: int) -> tuple[str, ...]:
         if not isinstance(value, list) or len(value) < minimum:
-            raise reader.fail(where, f"expected a list of at least {minimum} component kinds")
+            raise reader.fail(where, f"expected a list of at least {minimum} roles")
         for i, kind in enumerate(value):
             if kind not in kinds:
                 raise reader.fail(
-                    f"{where}[{i}]", f"{kind!r} is not a component kind in {COMPONENTS_FILE}"
+                    f"{where}[{i}]", f"{kind!r} is not a role or group in {COMPONENTS_FILE}"
                 )
         return tuple(value)
 
@@ -190,7 +197,7 @@ def _parse_check(reader: _Reader, data: Any, path: str, kinds: set[str]) -> Diag
         return DiagramCheck(
             name, component=kind_list([data["component"]], f"{path}.component", 1)[0]
         )
-    if shape in ("path", "loop"):
+    if shape in ("path", "loop", "linked"):
         return DiagramCheck(name, **{shape: kind_list(data[shape], f"{path}.{shape}", 2)})
     shared = reader.mapping(data["shared"], f"{path}.shared")
     hub = kind_list([shared.get("hub")], f"{path}.shared.hub", 1)[0]
@@ -333,16 +340,68 @@ def _parse_question(file: str, data: Any, base_ids: set[str], kinds: set[str]) -
 
 def _parse_vocabulary(data: Any) -> Vocabulary:
     reader = _Reader(COMPONENTS_FILE)
-    items = reader.mapping(data, "(top level)").get("components")
+    top = reader.mapping(data, "(top level)")
+    items = top.get("components")
     if not isinstance(items, list) or not items:
         raise reader.fail("components", "expected a non-empty list")
     kinds = []
     for i, item in enumerate(items):
         item = reader.mapping(item, f"components[{i}]")
         path = f"components[{i}]."
-        kinds.append(ComponentKind(reader.text(item, "kind", path, 40), reader.text(item, "label", path, 60),
-                                   reader.texts(item, "terms", path)))  # fmt: skip
-    return Vocabulary.build(kinds)
+
+        def optional(key: str, item: Mapping[str, Any] = item, path: str = path) -> tuple[str, ...]:
+            return reader.texts(item, key, path, minimum=0) if key in item else ()
+
+        kinds.append(
+            ComponentKind(
+                reader.text(item, "kind", path, 40),
+                reader.text(item, "label", path, 60),
+                reader.texts(item, "terms", path),
+                tech=optional("tech"),
+                weak=optional("weak"),
+                implies=optional("implies"),
+                absorbs=optional("absorbs"),
+                does=reader.text(item, "does", path, 80) if "does" in item else "",
+                noun=reader.text(item, "noun", path, 80) if "noun" in item else "",
+            )
+        )
+    names = {k.kind for k in kinds}
+    if len(names) != len(kinds):
+        raise reader.fail("components", "every kind must be listed once")
+    for i, kind in enumerate(kinds):
+        for key in ("implies", "absorbs"):
+            for role in getattr(kind, key):
+                if role not in names:
+                    raise reader.fail(f"components[{i}].{key}", f"{role!r} is not a kind")
+    also: dict[str, tuple[str, ...]] = {}
+    for phrase, roles in reader.mapping(top.get("also") or {}, "also").items():
+        if not isinstance(roles, list) or any(r not in names for r in roles):
+            raise reader.fail(f"also.{phrase}", "expected a list of kinds")
+        also[str(phrase)] = tuple(roles)
+    groups = []
+    for i, item in enumerate(top.get("groups") or []):
+        item = reader.mapping(item, f"groups[{i}]")
+        path = f"groups[{i}]."
+        group = RoleGroup(
+            reader.text(item, "name", path, 40),
+            reader.text(item, "noun", path, 120),
+            reader.texts(item, "roles", path),
+        )
+        if group.name in names:
+            raise reader.fail(f"{path}name", f"{group.name!r} is already a kind")
+        for j, role in enumerate(group.roles):
+            if role not in names:
+                raise reader.fail(f"{path}roles[{j}]", f"{role!r} is not a kind")
+        groups.append(group)
+    corrections = reader.texts(top, "corrections", "", minimum=0) if "corrections" in top else ()
+    for i, role in enumerate(corrections):
+        if role not in names:
+            raise reader.fail(f"corrections[{i}]", f"{role!r} is not a kind")
+    stores = reader.texts(top, "stores", "", minimum=0) if "stores" in top else ()
+    for i, role in enumerate(stores):
+        if role not in names:
+            raise reader.fail(f"stores[{i}]", f"{role!r} is not a kind")
+    return Vocabulary.build(kinds, also=also, groups=groups, corrections=corrections, stores=stores)
 
 
 def parse_bank(raw: Mapping[str, Any]) -> Bank:
@@ -355,7 +414,7 @@ def parse_bank(raw: Mapping[str, Any]) -> Bank:
         if required not in raw:
             raise RubricError(f"{required}: missing: this rubric file is required")
     vocabulary = _parse_vocabulary(raw[COMPONENTS_FILE])
-    kinds = {k.kind for k in vocabulary.kinds}
+    kinds = {k.kind for k in vocabulary.kinds} | set(vocabulary.groups)
     base_reader = _Reader(BASE_FILE)
     base_data = base_reader.mapping(raw[BASE_FILE], "(top level)")
     base = _parse_criteria(base_reader, base_data, "base", set(), kinds)
