@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from rubric.scene import SAID_KEY
 from rubric.text import MAX_NGRAM, tokens
 
 SHAPES = frozenset({"rectangle", "ellipse", "diamond", "embeddable"})
@@ -153,7 +154,10 @@ class Vocabulary:
     # -- names --
 
     def kind_of(self, role: str) -> ComponentKind | None:
-        return next((k for k in self.kinds if k.kind == role), None)
+        index = self._cache.get("\0kinds")
+        if index is None:
+            index = self._cache["\0kinds"] = {k.kind: k for k in self.kinds}  # type: ignore[assignment]
+        return index.get(role)  # type: ignore[union-attr]
 
     def label_of(self, kind: str) -> str:
         found = self.kind_of(kind)
@@ -307,6 +311,7 @@ class Graph:
     _adjacency: dict[str, dict[str, list[tuple[Edge, str]]]] = field(
         default_factory=dict, repr=False
     )
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def successors(self) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {node_id: set() for node_id in self.nodes}
@@ -333,16 +338,28 @@ class Graph:
         return self._adjacency[mode]
 
     def connected(self) -> set[str]:
-        return {e.source for e in self.edges} | {e.target for e in self.edges}
+        if "connected" not in self._cache:
+            self._cache["connected"] = {e.source for e in self.edges} | {
+                e.target for e in self.edges
+            }
+        return self._cache["connected"]
 
     def of_kind(self, kind: str) -> list[Node]:
         return [n for n in self.nodes.values() if kind in n.roles]
 
     def with_roles(self, roles: frozenset[str]) -> list[Node]:
-        return [n for n in self._ordered() if roles.intersection(n.roles)]
+        """Components playing any of `roles`, top to bottom and left to right."""
+        key = ("roles", roles)
+        if key not in self._cache:
+            self._cache[key] = [n for n in self._ordered() if roles.intersection(n.roles)]
+        return self._cache[key]
 
     def _ordered(self) -> list[Node]:
-        return sorted(self.nodes.values(), key=lambda n: (n.is_area, n.box[1], n.box[0], n.id))
+        if "ordered" not in self._cache:
+            self._cache["ordered"] = sorted(
+                self.nodes.values(), key=lambda n: (n.is_area, n.box[1], n.box[0], n.id)
+            )
+        return self._cache["ordered"]
 
     def to_dict(self, vocabulary: Vocabulary | None = None) -> dict[str, Any]:
         vocabulary = vocabulary or self.vocabulary
@@ -377,7 +394,10 @@ class Graph:
 
 
 def _number(value: Any) -> float:
-    return float(value) if isinstance(value, int | float) and value == value else 0.0
+    kind = type(value)  # `type` not `isinstance`: this runs for every coordinate of a board
+    if kind is float:
+        return value if value == value else 0.0
+    return float(value) if kind is int else 0.0
 
 
 def _box(element: Mapping[str, Any]) -> Box:
@@ -432,23 +452,36 @@ class _Grid:
         self.cells: dict[tuple[int, int], list[Any]] = {}
 
     @staticmethod
-    def _span(box: Box) -> Iterable[tuple[int, int]]:
+    def _span(box: Box) -> tuple[int, int, int, int]:
         x1, y1 = int(box[0] // _CELL), int(box[1] // _CELL)
         x2, y2 = int(box[2] // _CELL), int(box[3] // _CELL)
         if (x2 - x1 + 1) * (y2 - y1 + 1) > 4096:  # absurdly large: keep it in a few cells
             x2, y2 = x1 + 63, y1 + 63
-        return ((x, y) for x in range(x1, x2 + 1) for y in range(y1, y2 + 1))
+        return x1, y1, x2, y2
 
     def add(self, box: Box, item: Any) -> None:
-        for cell in self._span(box):
-            self.cells.setdefault(cell, []).append(item)
+        x1, y1, x2, y2 = self._span(box)
+        cells = self.cells
+        for x in range(x1, x2 + 1):
+            for y in range(y1, y2 + 1):
+                bucket = cells.get((x, y))
+                if bucket is None:
+                    cells[(x, y)] = [item]
+                else:
+                    bucket.append(item)
 
     def near(self, box: Box, margin: float = 0.0) -> list[Any]:
-        grown = (box[0] - margin, box[1] - margin, box[2] + margin, box[3] + margin)
+        x1, y1, x2, y2 = self._span(
+            (box[0] - margin, box[1] - margin, box[2] + margin, box[3] + margin)
+        )
+        cells = self.cells
+        if x1 == x2 and y1 == y2:
+            return list(cells.get((x1, y1), ()))
         seen: dict[int, Any] = {}
-        for cell in self._span(grown):
-            for item in self.cells.get(cell, ()):
-                seen.setdefault(id(item), item)
+        for x in range(x1, x2 + 1):
+            for y in range(y1, y2 + 1):
+                for item in cells.get((x, y), ()):
+                    seen.setdefault(id(item), item)
         return list(seen.values())
 
 
@@ -491,22 +524,41 @@ def live_elements(scene: Mapping[str, Any] | None) -> list[Mapping[str, Any]]:
     elements = scene.get("elements")
     if not isinstance(elements, list):
         return []
+    # Scenes are parsed JSON, so `dict` (a fast check) rather than `Mapping` (an ABC check).
     return [
         e
         for e in elements
-        if isinstance(e, Mapping) and not e.get("isDeleted") and isinstance(e.get("id"), str)
+        if type(e) is dict and not e.get("isDeleted") and type(e.get("id")) is str
     ]
 
 
 def _custom(element: Mapping[str, Any], key: str) -> str | None:
     data = element.get("customData")
-    value = data.get(key) if isinstance(data, Mapping) else None
-    return value if isinstance(value, str) else None
+    if not data or type(data) is not dict:
+        return None
+    value = data.get(key)
+    return value if type(value) is str else None
 
 
 def _groups(element: Mapping[str, Any]) -> list[str]:
     ids = element.get("groupIds")
     return [g for g in ids if isinstance(g, str)] if isinstance(ids, list) else []
+
+
+class _Points(dict):
+    """Each connector's absolute points, worked out only when something needs them."""
+
+    def __init__(self, connectors: Sequence[Mapping[str, Any]]):
+        super().__init__()
+        self.connectors = {a["id"]: a for a in connectors}
+
+    def __missing__(self, arrow_id: str) -> list[tuple[float, float]]:
+        points = _points(self.connectors[arrow_id])
+        self[arrow_id] = points
+        return points
+
+    def every(self) -> Iterable[tuple[str, list[tuple[float, float]]]]:
+        return ((arrow_id, self[arrow_id]) for arrow_id in self.connectors)
 
 
 @dataclass
@@ -545,7 +597,10 @@ def scene_graph(scene: Mapping[str, Any] | None, vocabulary: Vocabulary) -> Grap
         grid.add(shape.box, shape)
     # A frame, or a shape around two or more others, is an area that gives them context.
     members: dict[str, list[_Shape]] = {}
+    smallest = min((_area(s.box) for s in shapes.values()), default=0.0)
     for shape_id, shape in shapes.items():
+        if not shape.is_frame and _area(shape.box) < 2 * smallest:
+            continue  # too small to hold two others
         inner = [
             other
             for other in grid.near(shape.box)
@@ -577,13 +632,7 @@ def scene_graph(scene: Mapping[str, Any] | None, vocabulary: Vocabulary) -> Grap
         else:
             loose.append(text)
 
-    arrow_points = {a["id"]: _points(a) for a in connectors}
-    arrow_grid = _Grid()
-    for arrow_id, points in arrow_points.items():
-        if points:
-            xs, ys = [p[0] for p in points], [p[1] for p in points]
-            arrow_grid.add((min(xs), min(ys), max(xs), max(ys)), arrow_id)
-    text_targets = _texts_arrows_point_at(loose, connectors, arrow_points, grid)
+    arrow_points = _Points(connectors)
 
     standalone: list[Mapping[str, Any]] = []
     later: list[Mapping[str, Any]] = []
@@ -603,6 +652,14 @@ def scene_graph(scene: Mapping[str, Any] | None, vocabulary: Vocabulary) -> Grap
             label_owner[text["id"]] = grouped.element["id"]
             continue
         later.append(text)
+    arrow_grid = _Grid()
+    text_targets: set[str] = set()
+    if later:  # only loose text away from shapes needs the arrows' geometry
+        for arrow_id, points in arrow_points.every():
+            if points:
+                xs, ys = [p[0] for p in points], [p[1] for p in points]
+                arrow_grid.add((min(xs), min(ys), max(xs), max(ys)), arrow_id)
+        text_targets = _texts_arrows_point_at(later, connectors, arrow_points, grid)
     for text in later:  # then captions, arrow labels, area titles and text on its own
         if text["id"] in text_targets:
             standalone.append(text)
@@ -689,13 +746,13 @@ def _texts_arrows_point_at(
     for text in loose:
         texts.add(_box(text), text)
     for arrow in connectors:
-        points = arrow_points.get(arrow["id"])
         for key, index in (("startBinding", 0), ("endBinding", -1)):
             binding = arrow.get(key)
-            if isinstance(binding, Mapping):
+            if type(binding) is dict:
                 if binding.get("elementId") in ids:
                     targets.add(binding["elementId"])
                 continue
+            points = arrow_points[arrow["id"]]
             if not points:
                 continue
             point = points[index]
@@ -801,7 +858,7 @@ def _node(
             if role not in roles:
                 roles.append(role)
                 sources[role] = "area"
-    said = _custom(element, "chalktalkSaid")
+    said = _custom(element, SAID_KEY)
     if said and vocabulary.kind_of(said):
         roles = list(vocabulary.with_implied([said]))
         sources = dict.fromkeys(roles, "said")
@@ -832,12 +889,13 @@ def _make_edges(
     reach: Mapping[str, list[Box]],
 ) -> list[Edge]:
     node_grid = _Grid()
-    for node in nodes.values():
-        node_grid.add(node.box, (node, node.box))
-        for box in reach.get(node.id, ()):
-            node_grid.add(box, (node, box))
 
     def node_at(point: tuple[float, float]) -> str | None:
+        if not node_grid.cells:  # built on the first unbound end: bound boards never need it
+            for node in nodes.values():
+                node_grid.add(node.box, (node, node.box))
+                for box in reach.get(node.id, ()):
+                    node_grid.add(box, (node, box))
         probe = (point[0], point[1], point[0], point[1])
         holders = [
             (n, box)
@@ -851,7 +909,7 @@ def _make_edges(
         return min(inside, key=lambda h: (_area(h[0].box), h[1] != h[0].box, h[0].id))[0].id
 
     def bound(binding: Any) -> str | None:
-        if not isinstance(binding, Mapping):
+        if type(binding) is not dict:
             return None
         target = binding.get("elementId")
         if target in nodes:
@@ -864,9 +922,12 @@ def _make_edges(
 
     edges: list[Edge] = []
     for arrow in connectors:
-        points = arrow_points.get(arrow["id"])
-        start = bound(arrow.get("startBinding")) or (node_at(points[0]) if points else None)
-        end = bound(arrow.get("endBinding")) or (node_at(points[-1]) if points else None)
+        start = bound(arrow.get("startBinding"))
+        end = bound(arrow.get("endBinding"))
+        if not start or not end:  # an unbound end is read by where it lies
+            points = arrow_points[arrow["id"]]
+            start = start or (node_at(points[0]) if points else None)
+            end = end or (node_at(points[-1]) if points else None)
         if not start or not end or start == end:
             continue
         label = " ".join(" ".join(arrow_labels.get(arrow["id"], [])).split())
@@ -881,6 +942,32 @@ def _make_edges(
         if head_at_start or not head_at_end:
             edges.append(Edge(arrow["id"], end, start, label, roles, directed))
     return edges
+
+
+def apply_corrections(
+    scene: Mapping[str, Any] | None, corrections: Mapping[str, str]
+) -> Mapping[str, Any] | None:
+    """The scene with what the candidate said each corrected element is (`{element id: role}`).
+
+    The said role is written into the element's `customData`, where `scene_graph` reads it; the
+    stored board is not changed (only the corrected elements are copied).
+    """
+    if not corrections or not isinstance(scene, Mapping):
+        return scene
+    elements = scene.get("elements")
+    if not isinstance(elements, list):
+        return scene
+    out = []
+    for element in elements:
+        role = corrections.get(element.get("id")) if type(element) is dict else None
+        if role:
+            custom = element.get("customData")
+            element = {
+                **element,
+                "customData": {**(custom if type(custom) is dict else {}), SAID_KEY: role},
+            }
+        out.append(element)
+    return {**scene, "elements": out}
 
 
 # --- walking the graph on roles -------------------------------------------------------------
@@ -995,11 +1082,65 @@ def _unwind(parent: Mapping, goal: tuple[str, int]) -> Walk:
     return Walk(tuple(reversed(nodes)), tuple(reversed(edges)), _played(parent, goal))
 
 
+def _components(graph: Graph) -> dict[str, int]:
+    """Strongly connected components (iterative Tarjan): a loop never leaves its component."""
+    if "scc" in graph._cache:
+        return graph._cache["scc"]
+    adjacency = graph.adjacency("directed")
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    component: dict[str, int] = {}
+    counter = 0
+    for root in graph.nodes:
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            node, i = work.pop()
+            if i == 0:
+                index[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack.add(node)
+            neighbours = adjacency[node]
+            if i < len(neighbours):
+                work.append((node, i + 1))
+                nxt = neighbours[i][1]
+                if nxt not in index:
+                    work.append((nxt, 0))
+                elif nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+                continue
+            if low[node] == index[node]:
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component[member] = index[node]
+                    if member == node:
+                        break
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    graph._cache["scc"] = component
+    return component
+
+
 def loop_walk(graph: Graph, steps: Sequence[frozenset[str]]) -> tuple[Walk | None, Progress]:
     """A directed cycle that leaves a component of `steps[0]`, plays the others and comes back
     without going back along an arrow it already used (a two-way line is not a loop)."""
     best = Progress(0, None)
+    component = _components(graph)
+    sizes: dict[int, int] = {}
+    for c in component.values():
+        sizes[c] = sizes.get(c, 0) + 1
     for start in [n.id for n in graph.with_roles(steps[0])][:MAX_STARTS]:
+        if sizes[component[start]] < 2:  # on no cycle at all: say how far it gets, if anywhere
+            if best.reached < 2:
+                _, progress = walk(graph, steps, start=start)
+                best = progress if progress.reached > best.reached else best
+            continue
         forward, progress = walk(graph, steps, start=start)
         if forward is None:
             if progress.reached > best.reached:
