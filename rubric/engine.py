@@ -414,7 +414,7 @@ def _explain_progress(
     said = _player(graph, played[0], names[0])
     if len(played) > 1:
         said += ", and reaches " + ", ".join(_label_of(graph, p) for p in played[1:])
-    if progress.reached > len(names):  # a loop with every step played but no way back
+    if progress.reached >= len(names):  # a loop with every step played but no way back
         return f"{said}, but nothing leads from {_label_of(graph, played[-1])} back to {_label_of(graph, played[0])}"
     wanted = names[progress.reached]
     exists = graph.with_roles(vocabulary.roles_named(wanted))

@@ -400,3 +400,20 @@ def test_the_dev_corpus_meets_the_board_targets():
     assert spearman([s for _, s in rows], [d["board_level"] for d, _ in rows]) >= 0.85
     assert min(s for d, s in rows if d["board_level"] == 4) >= 60
     assert max(s for d, s in rows if d["type"] == "keyword-stuffed") < 25
+
+
+def test_a_loop_that_never_comes_back_says_where_it_stops():
+    board = scene(
+        box("api", "Rec API", 0, 0),
+        box("log", "Event log", 300, 0),
+        box("t", "Trainer", 600, 0),
+        arrow("1", (160, 30), (300, 30), source="api", target="log"),
+        arrow("2", (460, 30), (600, 30), source="log", target="t"),
+    )
+    loop = next(
+        c
+        for c in _grade_board("video-recommendation", board).criteria
+        if c.id == "diagram-feedback-loop"
+    )
+    assert loop.level == 2
+    assert "nothing leads from “Trainer” back to “Rec API”" in loop.missing
