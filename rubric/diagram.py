@@ -106,6 +106,9 @@ class Vocabulary:
     # Roles whose arrows may point either way (a service reading an index draws "Retriever →
     # Vector DB"), so a path may cross them against the arrow; loops never do.
     stores: frozenset[str] = frozenset()
+    # Roles an algorithm's name gives ("XGBoost" serves predictions) that the frame it sits in may
+    # add to ("XGBoost" inside "Training" trains models).
+    contextual: frozenset[str] = frozenset()
     _implied: Mapping[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     _cache: dict[str, Reading] = field(default_factory=dict, repr=False, compare=False, hash=False)
 
@@ -118,6 +121,7 @@ class Vocabulary:
         groups: Sequence[RoleGroup] = (),
         corrections: Sequence[str] = (),
         stores: Iterable[str] = (),
+        contextual: Iterable[str] = (),
     ) -> Vocabulary:
         phrases: dict[tuple[str, ...], tuple[str, int]] = {}
         for kind in kinds:
@@ -148,6 +152,7 @@ class Vocabulary:
             groups={g.name: g for g in groups},
             corrections=tuple(corrections),
             stores=frozenset(stores),
+            contextual=frozenset(contextual),
             _implied=implied,
         )
 
@@ -239,7 +244,7 @@ class Vocabulary:
         return Reading(
             roles=self.with_implied(base),
             primary=main,
-            named_by_technology=not named and not weak,
+            named_by_technology=not named,
             where=where,
         )
 
@@ -854,7 +859,11 @@ def _node(
                 if role not in roles:
                     roles.append(role)
                     sources[role] = "library"
-        for role in area_reading.roles:  # "XGBoost" inside "Training" trains models
+    # A model named by its algorithm ("XGBoost") or a box named by nothing known takes its role
+    # from where it sits: inside "Training" it trains models. A product name that says what the
+    # box is ("BigQuery", "FAISS") keeps its own role.
+    if reading.named_by_technology and set(roles) <= vocabulary.contextual:
+        for role in area_reading.roles:
             if role not in roles:
                 roles.append(role)
                 sources[role] = "area"

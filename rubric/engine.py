@@ -442,7 +442,13 @@ def _check_walk(graph: Graph, check: DiagramCheck) -> Finding:
         roles = vocabulary.roles_named(check.component)
         found = graph.with_roles(roles)
         connected = graph.connected()
-        linked = [n for n in found if n.id in connected]
+        group = vocabulary.groups.get(check.component)
+        order = {role: i for i, role in enumerate(group.roles if group else (check.component,))}
+        # The clearest example first: for "a store of training data", a warehouse before a log.
+        linked = sorted(
+            (n for n in found if n.id in connected),
+            key=lambda n: min(order.get(r, len(order)) for r in n.roles),
+        )
         if linked:
             played = ("node", linked[0].id)
             return Finding(

@@ -401,7 +401,18 @@ def _parse_vocabulary(data: Any) -> Vocabulary:
     for i, role in enumerate(stores):
         if role not in names:
             raise reader.fail(f"stores[{i}]", f"{role!r} is not a kind")
-    return Vocabulary.build(kinds, also=also, groups=groups, corrections=corrections, stores=stores)
+    contextual = reader.texts(top, "contextual", "", minimum=0) if "contextual" in top else ()
+    for i, role in enumerate(contextual):
+        if role not in names:
+            raise reader.fail(f"contextual[{i}]", f"{role!r} is not a kind")
+    return Vocabulary.build(
+        kinds,
+        also=also,
+        groups=groups,
+        corrections=corrections,
+        stores=stores,
+        contextual=contextual,
+    )
 
 
 def parse_bank(raw: Mapping[str, Any]) -> Bank:

@@ -166,13 +166,15 @@ def test_a_frame_gives_its_members_context():
 def test_a_big_box_around_others_is_an_area_with_its_title():
     graph = graph_of(
         _shape("area", -40, -60, 700, 200, kind="rectangle"),
-        _text("title", "Serving", -30, -52),
-        box("a", "Model v2", 0, 0),
-        box("b", "Redis", 300, 0),
+        _text("title", "Offline training", -30, -52),
+        box("a", "Model", 0, 0),
+        box("b", "BigQuery", 300, 0),
     )
     assert set(graph.nodes) == {"a", "b"}
-    assert by_label(graph, "Model v2").area == "Serving"
-    assert {"cache", "model-serving"} <= set(by_label(graph, "Redis").roles)
+    assert by_label(graph, "Model").area == "Offline training"
+    assert "training-pipeline" in by_label(graph, "Model").roles, "a bare model trains here"
+    assert by_label(graph, "BigQuery").roles == ("data-lake",), "a product name keeps its role"
+    assert by_label(graph, "BigQuery").where == "offline"
 
 
 def test_lines_without_heads_go_both_ways_but_are_no_loop():
