@@ -47,6 +47,7 @@ MAX_LABEL_ROLES = 3
 # Loops and starts tried per check, so a pathological board cannot make a check slow.
 MAX_STARTS = 40
 _CELL = 256.0
+_FIRST_WORD = re.compile(r"\s*([A-Za-z]+)")
 _SEGMENT_BREAK = re.compile(r"[\n\r()\[\]{},;:+|&•→]|->|=>|\s[-–—]\s")
 _ONLINE = frozenset(tokens("online real-time realtime serving inference live request-time"))
 _OFFLINE = frozenset(tokens("offline batch historical nightly daily training"))
@@ -68,6 +69,7 @@ class ComponentKind:
     absorbs: tuple[str, ...] = ()
     does: str = ""
     noun: str = ""
+    verbs: tuple[str, ...] = ()  # leading a part, they name what the box does: "Fine-tune ranker"
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,7 @@ class Reading:
     where: str | None = None  # "online" / "offline" when the label says so
 
 
-_TERM, _TECH, _WEAK = 0, 1, 2
+_TERM, _TECH, _WEAK, _VERB = 0, 1, 2, 3
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,7 @@ class Vocabulary:
         phrases: dict[tuple[str, ...], tuple[str, int]] = {}
         for kind in kinds:
             for strength, words in (
+                (_VERB, kind.verbs),
                 (_TERM, (kind.label, *kind.terms)),
                 (_TECH, kind.tech),
                 (_WEAK, kind.weak),
@@ -194,7 +197,7 @@ class Vocabulary:
     # -- reading labels --
 
     def classify(self, label: str) -> str | None:
-        """The main role a label names (the longest phrase; among equals the last, the head noun)."""
+        """The main role a label names: the head (last) phrase of the first part that names one."""
         return self.read(label).primary
 
     def read(self, label: str) -> Reading:
@@ -218,17 +221,35 @@ class Vocabulary:
                 continue
             words_all.update(words)
             chosen = self._phrases_in(words)
-            heads = [(n, i, kind) for n, i, kind, strength in chosen if strength == _TERM]
+            heads = [(n, i, kind) for n, i, kind, strength in chosen if strength in (_TERM, _VERB)]
+            first = _FIRST_WORD.match(part)
+            verb = (
+                next(
+                    (
+                        h
+                        for h in heads
+                        if h[1] == 0 and self.phrases[tuple(words[: h[0]])][1] == _VERB
+                    ),
+                    None,
+                )
+                # "Ranking logs" are logs: a gerund names an activity, not what the box does.
+                if first and not first.group(1).lower().endswith("ing")
+                else None
+            )
+            head = None
             if heads:
-                # Longest phrase, then the last one: in "Ranker logs" the logs are the thing.
-                n, _, kind = max(heads, key=lambda h: (h[0], h[1]))
-                named.append(kind)
+                # A leading verb says what the box does ("Fine-tune ranker" trains); otherwise the
+                # last phrase is the head ("Ranker logs" are logs, a "Cross-encoder ranker" ranks)
+                # and the others only qualify it.
+                head = verb or max(heads, key=lambda h: h[1])
+                named.append(head[2])
                 if primary is None:
-                    primary = (n, kind)
+                    primary = (head[0], head[2])
             technology += [kind for _, _, kind, strength in chosen if strength == _TECH]
             weak += [kind for _, _, kind, strength in chosen if strength == _WEAK]
-            for n, i, _, _ in chosen:
-                extra += self.also.get(tuple(words[i : i + n]), ())
+            for n, i, _, strength in chosen:  # a phrase naming two roles, if it counts at all
+                if (n, i) == (head[:2] if head else None) or strength == _TECH or not heads:
+                    extra += self.also.get(tuple(words[i : i + n]), ())
         if named:
             absorbed = {r for kind in named for r in (self._absorbs(kind))}
             base = named + [t for t in technology if t not in absorbed]
@@ -537,6 +558,12 @@ def live_elements(scene: Mapping[str, Any] | None) -> list[Mapping[str, Any]]:
     ]
 
 
+def _skeleton_label(element: Mapping[str, Any]) -> str:
+    label = element.get("label")
+    text = label.get("text") if type(label) is dict else None
+    return text.strip() if type(text) is str else ""
+
+
 def _custom(element: Mapping[str, Any], key: str) -> str | None:
     data = element.get("customData")
     if not data or type(data) is not dict:
@@ -591,11 +618,17 @@ def scene_graph(scene: Mapping[str, Any] | None, vocabulary: Vocabulary) -> Grap
             name = e.get("name") if shape.is_frame else None
             if isinstance(name, str) and name.strip():
                 shape.labels.append(" ".join(name.split()))
+            if skeleton := _skeleton_label(e):  # Excalidraw's element-skeleton shorthand
+                shape.labels.append(skeleton)
             shapes[e["id"]] = shape
         elif kind == "text":
             texts.append(e)
         elif kind in CONNECTORS:
             connectors.append(e)
+    arrow_labels: dict[str, list[str]] = {}
+    for arrow in connectors:
+        if skeleton := _skeleton_label(arrow):
+            arrow_labels.setdefault(arrow["id"], []).append(skeleton)
 
     grid = _Grid()
     for shape in shapes.values():
@@ -622,7 +655,6 @@ def scene_graph(scene: Mapping[str, Any] | None, vocabulary: Vocabulary) -> Grap
             shape.is_region = True
             members[shape_id] = list({id(s): s for s in inner + framed}.values())
 
-    arrow_labels: dict[str, list[str]] = {}
     loose: list[Mapping[str, Any]] = []
     for text in texts:
         content = _raw_text(text)
@@ -920,7 +952,7 @@ def _make_edges(
     def bound(binding: Any) -> str | None:
         if type(binding) is not dict:
             return None
-        target = binding.get("elementId")
+        target = binding.get("elementId") or binding.get("id")  # a skeleton's start: {id}
         if target in nodes:
             return target
         if target in label_owner and label_owner[target] in nodes:
@@ -931,8 +963,8 @@ def _make_edges(
 
     edges: list[Edge] = []
     for arrow in connectors:
-        start = bound(arrow.get("startBinding"))
-        end = bound(arrow.get("endBinding"))
+        start = bound(arrow.get("startBinding") or arrow.get("start"))
+        end = bound(arrow.get("endBinding") or arrow.get("end"))
         if not start or not end:  # an unbound end is read by where it lies
             points = arrow_points[arrow["id"]]
             start = start or (node_at(points[0]) if points else None)

@@ -363,6 +363,7 @@ def _parse_vocabulary(data: Any) -> Vocabulary:
                 absorbs=optional("absorbs"),
                 does=reader.text(item, "does", path, 80) if "does" in item else "",
                 noun=reader.text(item, "noun", path, 80) if "noun" in item else "",
+                verbs=optional("verbs"),
             )
         )
     names = {k.kind for k in kinds}

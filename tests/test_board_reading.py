@@ -76,6 +76,12 @@ def by_label(graph, label):
         ("XGBoost training", {"training-pipeline"}),
         # the head of a compound names the box ("Ranker logs" are logs), weak words only alone
         ("Ranker logs", {"logging"}),
+        ("Cross-encoder ranker", {"ranking", "model-serving"}),
+        ("Ranking logs", {"logging"}),
+        # a leading verb says what the box does
+        ("Fine-tune reranker", {"training-pipeline"}),
+        ("Filter unavailable", {"re-ranking"}),
+        ("Score candidates", {"ranking", "model-serving"}),
         ("User embeddings", {"embedding-service"}),
         ("Users", {"client"}),
         # a box naming everything is a pile: only its main (first named) role counts
@@ -419,3 +425,18 @@ def test_a_loop_that_never_comes_back_says_where_it_stops():
     )
     assert loop.level == 2
     assert "nothing leads from “Trainer” back to “Rec API”" in loop.missing
+
+
+def test_the_element_skeleton_shorthand_is_read():
+    board = {"elements": [
+        {"id": "a", "type": "rectangle", "x": 0, "y": 0, "width": 160, "height": 60, "label": {"text": "Trainer"}},
+        {"id": "b", "type": "rectangle", "x": 300, "y": 0, "width": 160, "height": 60, "label": {"text": "MLflow"}},
+        {"id": "e", "type": "arrow", "x": 160, "y": 30, "width": 140, "height": 0, "start": {"id": "a"},
+         "end": {"id": "b"}, "label": {"text": "push model"}, "endArrowhead": "arrow"},
+    ]}  # fmt: skip
+    graph = scene_graph(clean_scene(board), VOCAB)
+    assert {n.label: n.kind for n in graph.nodes.values()} == {
+        "Trainer": "training-pipeline",
+        "MLflow": "model-registry",
+    }
+    assert [(e.source, e.target, e.label) for e in graph.edges] == [("a", "b", "push model")]
