@@ -735,6 +735,21 @@ def scene_graph(scene: Mapping[str, Any] | None, vocabulary: Vocabulary) -> Grap
     reach: dict[str, list[Box]] = {}
     for text_id, owner in label_owner.items():  # an arrow may end on a box's caption
         reach.setdefault(owner, []).append(_box(by_id[text_id]))
+    # An icon drawn from several grouped shapes (a cylinder: an ellipse and a box) is one
+    # component: arrows bound to, or ending on, its unlabelled parts reach it.
+    by_group: dict[str, list[str]] = {}
+    for shape_id, shape in shapes.items():
+        groups = _groups(shape.element)
+        if groups and shape_id in nodes:
+            by_group.setdefault(groups[0], []).append(shape_id)
+    for shape_id, shape in shapes.items():
+        groups = _groups(shape.element)
+        if shape_id in nodes or not groups or shape.is_region:
+            continue
+        owners = by_group.get(groups[0], [])
+        if len(owners) == 1:
+            label_owner[shape_id] = owners[0]
+            reach.setdefault(owners[0], []).append(shape.box)
     edges = _make_edges(
         connectors, arrow_points, arrow_labels, nodes, by_id, label_owner, vocabulary, reach
     )

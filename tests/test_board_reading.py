@@ -440,3 +440,12 @@ def test_the_element_skeleton_shorthand_is_read():
         "MLflow": "model-registry",
     }
     assert [(e.source, e.target, e.label) for e in graph.edges] == [("a", "b", "push model")]
+
+
+def test_an_icon_of_grouped_shapes_is_one_component():
+    lid = _shape("lid", 0, 0, 100, 30, groupIds=["db"])
+    body = _shape("body", 0, 15, 100, 80, kind="rectangle", groupIds=["db"])
+    graph = graph_of(lid, body, _text("cap", "Warehouse", 0, 100, groupIds=["db"]),
+                     box("t", "Trainer", 300, 20),
+                     arrow("e", (100, 60), (300, 50), source="body", target="t"))  # fmt: skip
+    assert [(e.source, e.target) for e in graph.edges] == [(by_label(graph, "Warehouse").id, "t")]
