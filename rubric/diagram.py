@@ -48,7 +48,11 @@ MAX_LABEL_ROLES = 3
 MAX_STARTS = 40
 _CELL = 256.0
 _FIRST_WORD = re.compile(r"\s*([A-Za-z]+)")
-_SEGMENT_BREAK = re.compile(r"[\n\r()\[\]{},;:+|&•→]|->|=>|\s[-–—]\s")
+# Parts of a label: line breaks, brackets, punctuation, and relative clauses ("Job that learns
+# from yesterday's data": what it does is in the clause).
+_SEGMENT_BREAK = re.compile(
+    r"[\n\r()\[\]{},;:+|&•→]|->|=>|\s[-–—]\s|\b(?:that|which|who|whose|where)\b", re.IGNORECASE
+)
 _ONLINE = frozenset(tokens("online real-time realtime serving inference live request-time"))
 _OFFLINE = frozenset(tokens("offline batch historical nightly daily training"))
 
@@ -104,6 +108,7 @@ class Vocabulary:
     phrases: Mapping[tuple[str, ...], tuple[str, int]] = field(default_factory=dict)
     also: Mapping[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
     groups: Mapping[str, RoleGroup] = field(default_factory=dict)
+    verbs: Mapping[tuple[str, ...], str] = field(default_factory=dict)  # leading a part only
     corrections: tuple[str, ...] = ()
     # Roles whose arrows may point either way (a service reading an index draws "Retriever →
     # Vector DB"), so a path may cross them against the arrow; loops never do.
@@ -126,17 +131,20 @@ class Vocabulary:
         contextual: Iterable[str] = (),
     ) -> Vocabulary:
         phrases: dict[tuple[str, ...], tuple[str, int]] = {}
+        verbs: dict[tuple[str, ...], str] = {}
         for kind in kinds:
             for strength, words in (
-                (_VERB, kind.verbs),
                 (_TERM, (kind.label, *kind.terms)),
                 (_TECH, kind.tech),
                 (_WEAK, kind.weak),
+                (_VERB, kind.verbs),
             ):
                 for term in words:
                     key = tuple(tokens(term))
                     if key:
                         phrases.setdefault(key, (kind.kind, strength))
+                        if strength == _VERB:
+                            verbs.setdefault(key, kind.kind)
         implied: dict[str, tuple[str, ...]] = {}
         by_kind = {k.kind: k for k in kinds}
         for kind in kinds:  # the closure: a re-ranker that serves predictions, and so on
@@ -153,6 +161,7 @@ class Vocabulary:
             phrases=phrases,
             also={tuple(tokens(k)): tuple(v) for k, v in (also or {}).items() if tokens(k)},
             groups={g.name: g for g in groups},
+            verbs=verbs,
             corrections=tuple(corrections),
             stores=frozenset(stores),
             contextual=frozenset(contextual),
@@ -221,34 +230,37 @@ class Vocabulary:
                 continue
             words_all.update(words)
             chosen = self._phrases_in(words)
-            heads = [(n, i, kind) for n, i, kind, strength in chosen if strength in (_TERM, _VERB)]
+            heads = [(n, i, kind) for n, i, kind, strength in chosen if strength == _TERM]
             first = _FIRST_WORD.match(part)
-            verb = (
-                next(
-                    (
-                        h
-                        for h in heads
-                        if h[1] == 0 and self.phrases[tuple(words[: h[0]])][1] == _VERB
-                    ),
-                    None,
-                )
-                # "Ranking logs" are logs: a gerund names an activity, not what the box does.
-                if first and not first.group(1).lower().endswith("ing")
-                else None
+            # A verb counts only when it leads the part ("Learns from logs"), and a gerund does not
+            # ("Ranking logs" are logs): then it says what the box does.
+            verb = next(
+                (
+                    (n, 0, self.verbs[tuple(words[:n])])
+                    for n, i, _, _ in chosen
+                    if i == 0 and tuple(words[:n]) in self.verbs
+                ),
+                None,
             )
+            if verb and first and first.group(1).lower().endswith("ing"):
+                verb = None
             head = None
-            if heads:
-                # A leading verb says what the box does ("Fine-tune ranker" trains); otherwise the
-                # last phrase is the head ("Ranker logs" are logs, a "Cross-encoder ranker" ranks)
-                # and the others only qualify it.
-                head = verb or max(heads, key=lambda h: h[1])
+            if verb:
+                longer = [h for h in heads if h[0] > verb[0]]
+                # A longer phrase says more: "Sorts them by how likely…" ranks.
+                head = max(longer, key=lambda h: (h[0], h[1])) if longer else verb
+            elif heads:
+                # The last phrase is the head ("Ranker logs" are logs, a "Cross-encoder ranker"
+                # ranks); the others only qualify it.
+                head = max(heads, key=lambda h: h[1])
+            if head:
                 named.append(head[2])
                 if primary is None:
                     primary = (head[0], head[2])
             technology += [kind for _, _, kind, strength in chosen if strength == _TECH]
             weak += [kind for _, _, kind, strength in chosen if strength == _WEAK]
             for n, i, _, strength in chosen:  # a phrase naming two roles, if it counts at all
-                if (n, i) == (head[:2] if head else None) or strength == _TECH or not heads:
+                if (n, i) == (head[:2] if head else None) or strength == _TECH or not head:
                     extra += self.also.get(tuple(words[i : i + n]), ())
         if named:
             absorbed = {r for kind in named for r in (self._absorbs(kind))}
@@ -960,9 +972,20 @@ def _make_edges(
         ]
         if not holders:
             return None
-        inside = [h for h in holders if _inside(point, h[1])] or holders
-        # The smallest holder (a box inside an area wins), a shape before its caption.
-        return min(inside, key=lambda h: (_area(h[0].box), h[1] != h[0].box, h[0].id))[0].id
+        # A box within reach before the area around it (an arrow ending just short of a box
+        # inside a frame is still in the frame), and before a neighbour's label or caption that
+        # spills over (long text overflows its box); then what the point is really inside; then
+        # the smallest.
+        return min(
+            holders,
+            key=lambda h: (
+                h[0].is_area,
+                h[1] != h[0].box,
+                not _inside(point, h[1]),
+                _area(h[0].box),
+                h[0].id,
+            ),
+        )[0].id
 
     def bound(binding: Any) -> str | None:
         if type(binding) is not dict:
@@ -998,6 +1021,21 @@ def _make_edges(
         if head_at_start or not head_at_end:
             edges.append(Edge(arrow["id"], end, start, label, roles, directed))
     return edges
+
+
+def board_mentions(graph: Graph, phrases: Sequence[str]) -> str | None:
+    """The first of `phrases` that a label on the board contains (whole words, stemmed)."""
+    key = ("mentions", tuple(phrases))
+    if key not in graph._cache:
+        grams: set[tuple[str, ...]] = set()
+        labels = [n.label for n in graph.nodes.values()] + [e.label for e in graph.edges]
+        labels += [a["label"] for a in graph.areas]
+        for label in labels:
+            words = tokens(label)
+            for n in range(1, min(MAX_NGRAM, len(words)) + 1):
+                grams.update(tuple(words[i : i + n]) for i in range(len(words) - n + 1))
+        graph._cache[key] = next((p for p in phrases if tuple(tokens(p)) in grams), None)
+    return graph._cache[key]
 
 
 def apply_corrections(

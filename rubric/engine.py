@@ -22,6 +22,7 @@ from rubric.diagram import (
     Graph,
     Progress,
     Vocabulary,
+    board_mentions,
     loop_walk,
     scene_graph,
     shared_hub,
@@ -497,6 +498,19 @@ def _check_walk(graph: Graph, check: DiagramCheck) -> Finding:
                    _explain_progress(graph, names, progress, linked=bool(check.linked)), elements)  # fmt: skip
 
 
+def _board_is_about(graph: Graph, criterion: CriterionSpec) -> bool:
+    """Whether the board is a design for this question: it names one of the question's own
+    words, or it shows every one of the question's own diagram checks."""
+    if not criterion.about:
+        return True
+    key = ("about", criterion.about)
+    if key not in graph._cache:
+        graph._cache[key] = board_mentions(graph, criterion.about) is not None or all(
+            _check_walk(graph, check).met for check in criterion.about_checks
+        )
+    return graph._cache[key]
+
+
 def _grade_diagram(criterion: CriterionSpec, graph: Graph) -> CriterionOutcome:
     evidence: list[str] = []
     absent: list[str] = []
@@ -520,6 +534,15 @@ def _grade_diagram(criterion: CriterionSpec, graph: Graph) -> CriterionOutcome:
     missing = (
         "" if level == MAX_LEVEL else f"Not on the board: {'; '.join(absent)}. {criterion.missing}"
     )
+    if level > 1 and criterion.source == "base" and not _board_is_about(graph, criterion):
+        # A shared check passed on a board that shows nothing of this question (a recommender
+        # drawn for an entity-linking question): it counts as a mention, not as this design.
+        level = 1
+        examples = ", ".join(f"“{w}”" for w in criterion.about[:4])
+        missing = (
+            f"Your board shows none of this question's own parts (such as {examples}), so this "
+            f"shared check counts as a mention only. {missing}"
+        )
     return _criterion_result(criterion, level, evidence, [DIAGRAM] * len(evidence), missing)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -72,6 +72,13 @@ class CriterionSpec:
     min_concepts: int = 0
     concepts: tuple[Concept, ...] = ()
     checks: tuple[DiagramCheck, ...] = ()
+    # Diagram criteria: words that show a board is about this question ("entity", "mention").
+    # A question's own diagram criterion names them; `Bank.criteria_for` hands them to the shared
+    # diagram criteria, which count as mentions only on a board that shows none of them.
+    about: tuple[str, ...] = ()
+    # On a shared diagram criterion: the question's own diagram checks. A board that passes all
+    # of them is about the question even if it never names its domain.
+    about_checks: tuple[DiagramCheck, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -108,10 +115,21 @@ class Bank:
     raw: Mapping[str, Any] = field(repr=False, compare=False)
 
     def criteria_for(self, slug: str | None) -> tuple[CriterionSpec, ...]:
-        """Base criteria plus the question's own; `None` (a custom question) gets the base."""
+        """Base criteria plus the question's own; `None` (a custom question) gets the base.
+
+        The shared diagram criteria carry the question's `about` words, so a board drawn for
+        another problem (a recommender for an entity-linking question) earns only mentions.
+        """
         if slug is None:
             return self.base
-        return self.base + self.questions[slug].criteria
+        own = self.questions[slug].criteria
+        about = tuple(dict.fromkeys(w for c in own if c.kind == "diagram" for w in c.about))
+        checks = tuple(ch for c in own if c.kind == "diagram" for ch in c.checks)
+        base = tuple(
+            replace(c, about=about, about_checks=checks) if c.kind == "diagram" and about else c
+            for c in self.base
+        )
+        return base + own
 
 
 def content_version(raw: Mapping[str, Any]) -> str:
@@ -236,6 +254,7 @@ def _parse_criterion(
             )
     concepts: tuple[Concept, ...] = ()
     checks: tuple[DiagramCheck, ...] = ()
+    about: tuple[str, ...] = ()
     min_concepts = 0
     if kind == "diagram":
         raw_checks = data.get("checks")
@@ -246,6 +265,10 @@ def _parse_criterion(
             for i, item in enumerate(raw_checks)
         )
         min_concepts = reader.integer(data, "min_checks", path, 1, len(checks))
+        about = reader.texts(data, "about", path) if "about" in data else ()
+        for i, word in enumerate(about):
+            if not tokens(word) or len(tokens(word)) > MAX_NGRAM:
+                raise reader.fail(f"{path}about[{i}]", f"{word!r} must be 1 to {MAX_NGRAM} words")
     elif kind == "concept":
         raw_concepts = data.get("concepts")
         if not isinstance(raw_concepts, list) or not 1 <= len(raw_concepts) <= 12:
@@ -273,6 +296,7 @@ def _parse_criterion(
         min_concepts=min_concepts,
         concepts=concepts,
         checks=checks,
+        about=about,
     )
 
 

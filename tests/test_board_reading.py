@@ -316,7 +316,7 @@ def test_a_check_explains_itself_in_the_boards_own_labels():
         arrow("1", (80, 200), (80, 60), source="fs", target="rk"),
         arrow("2", (160, 230), (300, 230), source="fs", target="tr"),
     )
-    result = _grade_board("video-recommendation", board)
+    result = _grade_board(None, board)  # the shared criteria, as for a custom question
     loop = next(c for c in result.criteria if c.id == "diagram-feedback-loop")
     assert "your “Ranker” serves predictions; no arrow leads from it to a log" in loop.missing
     shared = next(c for c in result.criteria if c.id == "diagram-shared-features")
@@ -418,11 +418,7 @@ def test_a_loop_that_never_comes_back_says_where_it_stops():
         arrow("1", (160, 30), (300, 30), source="api", target="log"),
         arrow("2", (460, 30), (600, 30), source="log", target="t"),
     )
-    loop = next(
-        c
-        for c in _grade_board("video-recommendation", board).criteria
-        if c.id == "diagram-feedback-loop"
-    )
+    loop = next(c for c in _grade_board(None, board).criteria if c.id == "diagram-feedback-loop")
     assert loop.level == 2
     assert "nothing leads from “Trainer” back to “Rec API”" in loop.missing
 
@@ -449,3 +445,79 @@ def test_an_icon_of_grouped_shapes_is_one_component():
                      box("t", "Trainer", 300, 20),
                      arrow("e", (100, 60), (300, 50), source="body", target="t"))  # fmt: skip
     assert [(e.source, e.target) for e in graph.edges] == [(by_label(graph, "Warehouse").id, "t")]
+
+
+def test_an_arrow_ending_just_short_of_a_box_inside_a_frame_reaches_the_box():
+    frame = {
+        "id": "fr",
+        "type": "frame",
+        "x": -40,
+        "y": -60,
+        "width": 300,
+        "height": 400,
+        "name": "Serving",
+    }
+    line = {
+        "id": "l",
+        "type": "line",
+        "x": 80,
+        "y": 68,
+        "width": 0,
+        "height": 124,
+        "points": [[0, 0], [0, 124]],
+    }
+    graph = graph_of([frame], box("cg", "Candidate gen", 0, 0), box("ann", "FAISS", 0, 200), [line])
+    assert sorted((e.source, e.target) for e in graph.edges) == [("ann", "cg"), ("cg", "ann")]
+
+
+# --- a board for another problem ------------------------------------------------------------------
+
+GENERIC = scene(
+    box("d", "Training data", 0, 0),
+    box("t", "Trainer", 300, 0),
+    box("s", "Prediction service", 600, 0),
+    box("m", "Monitoring", 600, 200),
+    arrow("1", (160, 30), (300, 30), source="d", target="t"),
+    arrow("2", (460, 30), (600, 30), source="t", target="s"),
+    arrow("3", (680, 60), (680, 200), source="s", target="m"),
+)
+
+
+def test_a_board_showing_nothing_of_the_question_earns_only_mentions():
+    result = _grade_board("entity-linking", GENERIC)
+    core = next(c for c in result.criteria if c.id == "diagram-core-components")
+    assert core.level == 1
+    assert "shows none of this question's own parts" in core.missing
+    assert "“entity”" in core.missing
+    custom = _grade_board(None, GENERIC)
+    assert next(c for c in custom.criteria if c.id == "diagram-core-components").level == 3
+
+
+def test_one_word_of_the_questions_domain_makes_it_a_design_for_it():
+    renamed = {"s-label": "NER service"}
+    named = scene([{**e, "text": renamed[e["id"]], "originalText": renamed[e["id"]]} if e["id"] in renamed else e
+                   for e in GENERIC["elements"]])  # fmt: skip
+    core = next(
+        c
+        for c in _grade_board("entity-linking", named).criteria
+        if c.id == "diagram-core-components"
+    )
+    assert core.level == 3
+
+
+def test_a_board_with_every_check_of_the_question_is_about_it_without_naming_it():
+    board = scene(
+        box("cg", "Candidate gen", 0, 0),
+        box("ann", "FAISS", 0, 200),
+        box("rk", "Ranker", 300, 0),
+        box("rr", "Business rules", 600, 0),
+        box("d", "Warehouse", 300, 200),
+        box("t", "Trainer", 600, 200),
+        arrow("1", (80, 200), (80, 60), source="ann", target="cg"),
+        arrow("2", (160, 30), (300, 30), source="cg", target="rk"),
+        arrow("3", (460, 30), (600, 30), source="rk", target="rr"),
+        arrow("4", (460, 230), (600, 230), source="d", target="t"),
+        arrow("5", (680, 200), (460, 60), source="t", target="rk"),
+    )
+    result = _grade_board("video-recommendation", board)  # no "video" anywhere
+    assert next(c for c in result.criteria if c.id == "diagram-core-components").level >= 2
