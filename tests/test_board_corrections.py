@@ -15,11 +15,12 @@ from rubric.services import grade_run
 from tests.factories import make_attempt
 from tests.scenes import arrow, box, scene
 
-# "Cosmo" is a name no grader could know: the candidate's own feature store, feeding both sides.
+# "Cosmo" is a name no grader could know: the candidate's own feature store, feeding both sides
+# (an "Ad ranker" makes it a board for the ad question).
 BOARD = scene(
     box("cosmo", "Cosmo", 0, 0),
     box("t", "Trainer", 300, 0),
-    box("r", "Ranker", 300, 200),
+    box("r", "Ad ranker", 300, 200),
     arrow("1", (160, 30), (300, 30), source="cosmo", target="t"),
     arrow("2", (160, 30), (300, 230), source="cosmo", target="r"),
 )

@@ -17,7 +17,7 @@ from tests.scenes import arrow, box, scene
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 BOARD = scene(
-    box("api", "Rec API", 0, 0),
+    box("api", "Feed API", 0, 0),
     box("rank", "Multi-task Ranker (MMoE)", 300, 0),
     box("log", "Event Log (Kafka)", 600, 0),
     box("cosmo", "Cosmo", 300, 250),
