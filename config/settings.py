@@ -167,6 +167,10 @@ LLM_DAILY_LIMIT_TOTAL = env_int("LLM_DAILY_LIMIT_TOTAL", 500)
 LLM_PRICE_INPUT_PER_MTOK = env_float("LLM_PRICE_INPUT_PER_MTOK", 0.15)
 LLM_PRICE_OUTPUT_PER_MTOK = env_float("LLM_PRICE_OUTPUT_PER_MTOK", 0.60)
 
+# --- Board corrections on the results page --------------------------------
+# Each correction regrades the attempt (a few milliseconds), so a modest limit per user and hour.
+BOARD_CORRECTIONS_PER_HOUR = env_int("BOARD_CORRECTIONS_PER_HOUR", 30)
+
 # --- Auth -----------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

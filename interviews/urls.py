@@ -34,5 +34,10 @@ urlpatterns = [
     path("attempts/<int:pk>/delete/", views.attempt_delete, name="attempt_delete"),
     path("attempts/<int:pk>/feedback/", views.attempt_feedback, name="attempt_feedback"),
     path("attempts/<int:pk>/results/retry/", views.grade_retry_view, name="grade_retry"),
+    path(
+        "attempts/<int:pk>/results/board/corrections/",
+        views.board_correction,
+        name="board_correction",
+    ),
     path("preview/", views.markdown_preview, name="markdown_preview"),
 ]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from rubric.models import Criterion, CriterionResult, Grade, Rubric
+from rubric.models import Criterion, CriterionResult, DiagramCorrection, Grade, Rubric
 
 
 class CriterionInline(admin.TabularInline):
@@ -33,10 +33,18 @@ class CriterionResultInline(admin.TabularInline):
     can_delete = False
 
 
+class DiagramCorrectionInline(admin.TabularInline):
+    model = DiagramCorrection
+    extra = 0
+    fields = ["label", "role", "score_before", "score_after", "updated_at"]
+    readonly_fields = fields
+    can_delete = False
+
+
 @admin.register(Grade)
 class GradeAdmin(admin.ModelAdmin):
     list_display = ["attempt", "status", "score", "band", "runs", "queued_at", "finished_at"]
     list_filter = ["status", "band"]
     list_select_related = ["attempt__user", "attempt__question"]
     readonly_fields = ["rubric", "stage_scores", "runs", "queued_at", "started_at", "finished_at"]
-    inlines = [CriterionResultInline]
+    inlines = [CriterionResultInline, DiagramCorrectionInline]

@@ -16,7 +16,19 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rubric.calibration import ScoreScale
-from rubric.diagram import Graph, Vocabulary, find_loop, find_path, find_shared, scene_graph
+from rubric.diagram import (
+    LEG_HOPS,
+    LINK_HOPS,
+    Finding,
+    Graph,
+    Progress,
+    Vocabulary,
+    board_mentions,
+    loop_walk,
+    scene_graph,
+    shared_hub,
+    walk,
+)
 from rubric.scene import clean_scene
 from rubric.schema import MAX_LEVEL, Bank, CriterionSpec, DiagramCheck, Topic
 from rubric.stages import DIAGRAM, GRADED_STAGES, STAGES
@@ -492,31 +504,162 @@ def _grade_tradeoff(criterion: CriterionSpec, sentences: Sequence[_Sentence]) ->
     )
 
 
-def _describe(graph: Graph, node_ids: Sequence[str]) -> str:
-    """Evidence that names the diagram's own elements: `“Label” (id) → “Label” (id)`."""
-    return " → ".join(f"“{graph.nodes[i].label}” ({i})" for i in node_ids)
+def _describe(graph: Graph, node_ids: Sequence[str], edge_ids: Sequence[str] = ()) -> str:
+    """A walk in the board's own labels: `“Rec API” → “Event Log (Kafka)” —logs→ “Trainer”`.
+
+    Element ids stay out of the text (the candidate reads it); they travel in the findings.
+    """
+    labels = {e.id: e.label for e in graph.edges}
+    out = f"“{graph.nodes[node_ids[0]].label}”" if node_ids else ""
+    for i, node_id in enumerate(node_ids[1:]):
+        label = labels.get(edge_ids[i], "") if i < len(edge_ids) else ""
+        out += f" —{label}→ " if label else " → "
+        out += f"“{graph.nodes[node_id].label}”"
+    return out
 
 
-def _check_walk(graph: Graph, check: DiagramCheck) -> list[str] | None:
+def _player(graph: Graph, played: tuple[str, str], step: str, *, your: bool = True) -> str:
+    """`your “Ranker” serves predictions` for the element that played a step."""
+    vocabulary = graph.vocabulary
+    accepted = vocabulary.roles_named(step)
+    what, element_id = played
+    if what == "edge":
+        edge = next(e for e in graph.edges if e.id == element_id)
+        role = next((r for r in edge.roles if r in accepted), step)
+        return f"{'your ' if your else ''}arrow labelled “{edge.label}” says it {vocabulary.does(role)}"
+    node = graph.nodes[element_id]
+    role = next((r for r in node.roles if r in accepted), step)
+    how = {"area": f" (it sits in “{node.area}”)", "said": " (you said so)"}.get(
+        node.sources.get(role, ""), ""
+    )
+    return f"{'your ' if your else ''}“{node.label}” {vocabulary.does(role)}{how}"
+
+
+def _label_of(graph: Graph, played: tuple[str, str]) -> str:
+    what, element_id = played
+    if what == "node":
+        return f"“{graph.nodes[element_id].label}”"
+    edge = next(e for e in graph.edges if e.id == element_id)
+    return f"“{graph.nodes[edge.target].label}”"
+
+
+def _explain_progress(
+    graph: Graph, names: Sequence[str], progress: Progress, *, linked: bool = False
+) -> str:
+    vocabulary = graph.vocabulary
+    if progress.reached == 0:
+        return f"no box on your board is {vocabulary.noun(names[0])}"
+    played = progress.steps
+    said = _player(graph, played[0], names[0])
+    if len(played) > 1:
+        said += ", and reaches " + ", ".join(_label_of(graph, p) for p in played[1:])
+    if progress.reached >= len(names):  # a loop with every step played but no way back
+        return f"{said}, but nothing leads from {_label_of(graph, played[-1])} back to {_label_of(graph, played[0])}"
+    wanted = names[progress.reached]
+    exists = graph.with_roles(vocabulary.roles_named(wanted))
+    there = (
+        f" (your “{exists[0].label}” is one, but it is not reached)"
+        if exists
+        else ", and your board has none"
+    )
+    if linked:
+        return f"{said}, but it is not connected to {vocabulary.noun(wanted)}{there}"
+    return f"{said}; no arrow leads from it to {vocabulary.noun(wanted)}{there}"
+
+
+def _why(graph: Graph, names: Sequence[str], steps: Sequence[tuple[str, str]]) -> str:
+    return ", ".join(
+        _player(graph, played, name, your=i == 0)
+        for i, (played, name) in enumerate(zip(steps, names, strict=False))
+    )
+
+
+def _check_walk(graph: Graph, check: DiagramCheck) -> Finding:
+    """Run one check on the board and say, in the board's labels, what it found or lacks."""
+    vocabulary = graph.vocabulary
     if check.component:
-        found = graph.of_kind(check.component)
-        return [found[0].id] if found else None
-    if check.path:
-        return find_path(graph, check.path)
+        roles = vocabulary.roles_named(check.component)
+        found = graph.with_roles(roles)
+        connected = graph.connected()
+        group = vocabulary.groups.get(check.component)
+        order = {role: i for i, role in enumerate(group.roles if group else (check.component,))}
+        # The clearest example first: for "a store of training data", a warehouse before a log.
+        linked = sorted(
+            (n for n in found if n.id in connected),
+            key=lambda n: min(order.get(r, len(order)) for r in n.roles),
+        )
+        if linked:
+            played = ("node", linked[0].id)
+            return Finding(
+                "", check.name, True, _player(graph, played, check.component), [linked[0].id]
+            )
+        if found:
+            text = f"your “{found[0].label}” is {vocabulary.noun(check.component)}, but no arrow connects it to the rest of the design"
+            return Finding("", check.name, False, text, [found[0].id])
+        return Finding(
+            "", check.name, False, f"no box on your board is {vocabulary.noun(check.component)}"
+        )
+    if check.hub:
+        users = [vocabulary.roles_named(u) for u in check.hub_users]
+        found, elements, reach = shared_hub(graph, vocabulary.roles_named(check.hub), users)
+        if found:
+            text = f"{_describe(graph, [found[0]])} feeds " + " and ".join(
+                f"“{graph.nodes[u].label}”" for u in found[1:]
+            )
+            return Finding("", check.name, True, text, elements)
+        hubs = graph.with_roles(vocabulary.roles_named(check.hub))
+        wanted = " and ".join(vocabulary.noun(u) for u in check.hub_users)
+        if not hubs:
+            return Finding(
+                "", check.name, False, f"no box on your board is {vocabulary.noun(check.hub)}"
+            )
+        how = "only one of" if reach else "neither"
+        return Finding("", check.name, False,
+                       f"your “{hubs[0].label}” is {vocabulary.noun(check.hub)}, but it is linked to {how} {wanted}",
+                       [hubs[0].id])  # fmt: skip
+    names = check.path or check.linked or check.loop
+    steps = [vocabulary.roles_named(name) for name in names]
     if check.loop:
-        return find_loop(graph, check.loop)
-    return find_shared(graph, check.hub, check.hub_users) if check.hub else None
+        found_walk, progress = loop_walk(graph, steps)
+    else:
+        found_walk, progress = walk(
+            graph,
+            steps,
+            mode="undirected" if check.linked else "stores",
+            hops=LINK_HOPS if check.linked else LEG_HOPS,
+        )
+    if found_walk:
+        text = f"{_describe(graph, found_walk.nodes, found_walk.edges)} — {_why(graph, names, found_walk.steps)}"
+        return Finding("", check.name, True, text, found_walk.elements())
+    elements = [element_id for _, element_id in progress.steps]
+    return Finding("", check.name, False,
+                   _explain_progress(graph, names, progress, linked=bool(check.linked)), elements)  # fmt: skip
+
+
+def _board_is_about(graph: Graph, criterion: CriterionSpec) -> bool:
+    """Whether the board is a design for this question: it names one of the question's own
+    words, or it shows every one of the question's own diagram checks."""
+    if not criterion.about:
+        return True
+    key = ("about", criterion.about)
+    if key not in graph._cache:
+        graph._cache[key] = board_mentions(graph, criterion.about) is not None or all(
+            _check_walk(graph, check).met for check in criterion.about_checks
+        )
+    return graph._cache[key]
 
 
 def _grade_diagram(criterion: CriterionSpec, graph: Graph) -> CriterionOutcome:
     evidence: list[str] = []
     absent: list[str] = []
     for check in criterion.checks:
-        walk = _check_walk(graph, check)
-        if walk:
-            evidence.append(f"{check.name}: {_describe(graph, walk)}")
+        finding = _check_walk(graph, check)
+        finding.criterion = criterion.id
+        graph.findings.append(finding)
+        if finding.met:
+            evidence.append(f"{check.name}: {finding.text}")
         else:
-            absent.append(check.name)
+            absent.append(f"{check.name} — {finding.text}")
     met, need = len(evidence), criterion.min_concepts
     if not met:
         level = 0
@@ -529,6 +672,15 @@ def _grade_diagram(criterion: CriterionSpec, graph: Graph) -> CriterionOutcome:
     missing = (
         "" if level == MAX_LEVEL else f"Not on the board: {'; '.join(absent)}. {criterion.missing}"
     )
+    if level > 1 and criterion.source == "base" and not _board_is_about(graph, criterion):
+        # A shared check passed on a board that shows nothing of this question (a recommender
+        # drawn for an entity-linking question): it counts as a mention, not as this design.
+        level = 1
+        examples = ", ".join(f"“{w}”" for w in criterion.about[:4])
+        missing = (
+            f"Your board shows none of this question's own parts (such as {examples}), so this "
+            f"shared check counts as a mention only. {missing}"
+        )
     return _criterion_result(criterion, level, evidence, [DIAGRAM] * len(evidence), missing)
 
 

@@ -125,6 +125,34 @@ class CriterionResult(models.Model):
         ]
 
 
+class DiagramCorrection(models.Model):
+    """What the candidate said a box on their board is, where the grader did not recognise it.
+
+    The grade is recomputed with every correction applied (the same engine, the same rubric
+    version), and the results page shows the role as the candidate's ("you said: …").
+    """
+
+    grade = models.ForeignKey(Grade, on_delete=models.CASCADE, related_name="corrections")
+    element_id = models.CharField(max_length=64)
+    label = models.CharField(max_length=200, help_text="The box's label when it was corrected.")
+    role = models.CharField(max_length=40)
+    score_before = models.PositiveSmallIntegerField(null=True, blank=True)
+    score_after = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["grade", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grade", "element_id"], name="one_correction_per_element"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label!r} is {self.role} (grade {self.grade_id})"
+
+
 class LLMFeedback(models.Model):
     """An optional interviewer-style read of a graded attempt by a language model."""
 

@@ -87,6 +87,17 @@ def _check_element(element: Any, index: int) -> None:
                 raise SceneError(f"{where}.points must hold [x, y] pairs of numbers")
 
 
+# Where a correction ("this box is a feature store") is written into an element for grading.
+SAID_KEY = "chalktalkSaid"
+
+
+def _without_said(element: dict[str, Any]) -> dict[str, Any]:
+    custom = element.get("customData")
+    if isinstance(custom, dict) and SAID_KEY in custom:
+        return {**element, "customData": {k: v for k, v in custom.items() if k != SAID_KEY}}
+    return element
+
+
 def clean_scene(data: Any) -> dict[str, Any] | None:
     """Return the scene reduced to what the board needs, or raise SceneError saying what is wrong."""
     if data is None:
@@ -106,6 +117,9 @@ def clean_scene(data: Any) -> dict[str, Any] | None:
         )
     for index, element in enumerate(elements):
         _check_element(element, index)
+    # What the candidate said a box is comes from their corrections on the results page (stored
+    # apart and applied when grading), never from a scene a browser sends.
+    elements = [_without_said(e) for e in elements]
     app_state = data.get("appState") if isinstance(data.get("appState"), dict) else {}
     background = app_state.get("viewBackgroundColor")
     grid = app_state.get("gridSize")

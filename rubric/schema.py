@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import Any
 
 from rubric.calibration import ScoreScale
-from rubric.diagram import ComponentKind, Vocabulary
+from rubric.diagram import ComponentKind, RoleGroup, Vocabulary
 from rubric.stages import COMPETENCIES, DEFAULT_BUDGET_MINUTES, DIAGRAM, GRADED_STAGES, STAGES
 from rubric.text import MAX_NGRAM, STOPWORDS, Phrase, tokens
 
@@ -49,7 +49,13 @@ class Concept:
 
 @dataclass(frozen=True)
 class DiagramCheck:
-    """One structural fact a strong diagram shows; exactly one of the shapes is set."""
+    """One structural fact a strong diagram shows; exactly one of the shapes is set.
+
+    Each name is a role or a group of roles from components.yaml: `component` (a component that
+    plays it and is connected), `path` (a directed walk through them in order, passing other
+    components on the way), `linked` (the same, in either direction), `loop` (a directed cycle
+    through them) or `hub`/`hub_users` (one component linked to one of each).
+    """
 
     name: str
     component: str | None = None
@@ -57,6 +63,7 @@ class DiagramCheck:
     loop: tuple[str, ...] = ()
     hub: str | None = None
     hub_users: tuple[str, ...] = ()
+    linked: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,13 @@ class CriterionSpec:
     checks: tuple[DiagramCheck, ...] = ()
     # Follow-up questions an interviewer asks when this criterion is still unmet (probes/*.yaml).
     probes: tuple[str, ...] = ()
+    # Diagram criteria: words that show a board is about this question ("entity", "mention").
+    # A question's own diagram criterion names them; `Bank.criteria_for` hands them to the shared
+    # diagram criteria, which count as mentions only on a board that shows none of them.
+    about: tuple[str, ...] = ()
+    # On a shared diagram criterion: the question's own diagram checks. A board that passes all
+    # of them is about the question even if it never names its domain.
+    about_checks: tuple[DiagramCheck, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -123,10 +137,21 @@ class Bank:
     scale: ScoreScale = ScoreScale()
 
     def criteria_for(self, slug: str | None) -> tuple[CriterionSpec, ...]:
-        """Base criteria plus the question's own; `None` (a custom question) gets the base."""
+        """Base criteria plus the question's own; `None` (a custom question) gets the base.
+
+        The shared diagram criteria carry the question's `about` words, so a board drawn for
+        another problem (a recommender for an entity-linking question) earns only mentions.
+        """
         if slug is None:
             return self.base
-        return self.base + self.questions[slug].criteria
+        own = self.questions[slug].criteria
+        about = tuple(dict.fromkeys(w for c in own if c.kind == "diagram" for w in c.about))
+        checks = tuple(ch for c in own if c.kind == "diagram" for ch in c.checks)
+        base = tuple(
+            replace(c, about=about, about_checks=checks) if c.kind == "diagram" and about else c
+            for c in self.base
+        )
+        return base + own
 
     @cached_property
     def _generic_words(self) -> frozenset[str]:
@@ -229,17 +254,17 @@ class _Reader:
 def _parse_check(reader: _Reader, data: Any, path: str, kinds: set[str]) -> DiagramCheck:
     data = reader.mapping(data, path)
     name = reader.text(data, "name", f"{path}.", 120)
-    shapes = [key for key in ("component", "path", "loop", "shared") if key in data]
+    shapes = [key for key in ("component", "path", "linked", "loop", "shared") if key in data]
     if len(shapes) != 1:
-        raise reader.fail(path, "give exactly one of component, path, loop or shared")
+        raise reader.fail(path, "give exactly one of component, path, linked, loop or shared")
 
     def kind_list(value: Any, where: str, minimum: int) -> tuple[str, ...]:
         if not isinstance(value, list) or len(value) < minimum:
-            raise reader.fail(where, f"expected a list of at least {minimum} component kinds")
+            raise reader.fail(where, f"expected a list of at least {minimum} roles")
         for i, kind in enumerate(value):
             if kind not in kinds:
                 raise reader.fail(
-                    f"{where}[{i}]", f"{kind!r} is not a component kind in {COMPONENTS_FILE}"
+                    f"{where}[{i}]", f"{kind!r} is not a role or group in {COMPONENTS_FILE}"
                 )
         return tuple(value)
 
@@ -248,7 +273,7 @@ def _parse_check(reader: _Reader, data: Any, path: str, kinds: set[str]) -> Diag
         return DiagramCheck(
             name, component=kind_list([data["component"]], f"{path}.component", 1)[0]
         )
-    if shape in ("path", "loop"):
+    if shape in ("path", "loop", "linked"):
         return DiagramCheck(name, **{shape: kind_list(data[shape], f"{path}.{shape}", 2)})
     shared = reader.mapping(data["shared"], f"{path}.shared")
     hub = kind_list([shared.get("hub")], f"{path}.shared.hub", 1)[0]
@@ -287,6 +312,7 @@ def _parse_criterion(
             )
     concepts: tuple[Concept, ...] = ()
     checks: tuple[DiagramCheck, ...] = ()
+    about: tuple[str, ...] = ()
     min_concepts = 0
     if kind == "diagram":
         raw_checks = data.get("checks")
@@ -297,6 +323,10 @@ def _parse_criterion(
             for i, item in enumerate(raw_checks)
         )
         min_concepts = reader.integer(data, "min_checks", path, 1, len(checks))
+        about = reader.texts(data, "about", path) if "about" in data else ()
+        for i, word in enumerate(about):
+            if not tokens(word) or len(tokens(word)) > MAX_NGRAM:
+                raise reader.fail(f"{path}about[{i}]", f"{word!r} must be 1 to {MAX_NGRAM} words")
     elif kind == "concept":
         raw_concepts = data.get("concepts")
         if not isinstance(raw_concepts, list) or not 1 <= len(raw_concepts) <= 12:
@@ -324,6 +354,7 @@ def _parse_criterion(
         min_concepts=min_concepts,
         concepts=concepts,
         checks=checks,
+        about=about,
     )
 
 
@@ -391,16 +422,80 @@ def _parse_question(file: str, data: Any, base_ids: set[str], kinds: set[str]) -
 
 def _parse_vocabulary(data: Any) -> Vocabulary:
     reader = _Reader(COMPONENTS_FILE)
-    items = reader.mapping(data, "(top level)").get("components")
+    top = reader.mapping(data, "(top level)")
+    items = top.get("components")
     if not isinstance(items, list) or not items:
         raise reader.fail("components", "expected a non-empty list")
     kinds = []
     for i, item in enumerate(items):
         item = reader.mapping(item, f"components[{i}]")
         path = f"components[{i}]."
-        kinds.append(ComponentKind(reader.text(item, "kind", path, 40), reader.text(item, "label", path, 60),
-                                   reader.texts(item, "terms", path)))  # fmt: skip
-    return Vocabulary.build(kinds)
+
+        def optional(key: str, item: Mapping[str, Any] = item, path: str = path) -> tuple[str, ...]:
+            return reader.texts(item, key, path, minimum=0) if key in item else ()
+
+        kinds.append(
+            ComponentKind(
+                reader.text(item, "kind", path, 40),
+                reader.text(item, "label", path, 60),
+                reader.texts(item, "terms", path),
+                tech=optional("tech"),
+                weak=optional("weak"),
+                implies=optional("implies"),
+                absorbs=optional("absorbs"),
+                does=reader.text(item, "does", path, 80) if "does" in item else "",
+                noun=reader.text(item, "noun", path, 80) if "noun" in item else "",
+                verbs=optional("verbs"),
+            )
+        )
+    names = {k.kind for k in kinds}
+    if len(names) != len(kinds):
+        raise reader.fail("components", "every kind must be listed once")
+    for i, kind in enumerate(kinds):
+        for key in ("implies", "absorbs"):
+            for role in getattr(kind, key):
+                if role not in names:
+                    raise reader.fail(f"components[{i}].{key}", f"{role!r} is not a kind")
+    also: dict[str, tuple[str, ...]] = {}
+    for phrase, roles in reader.mapping(top.get("also") or {}, "also").items():
+        if not isinstance(roles, list) or any(r not in names for r in roles):
+            raise reader.fail(f"also.{phrase}", "expected a list of kinds")
+        also[str(phrase)] = tuple(roles)
+    groups = []
+    for i, item in enumerate(top.get("groups") or []):
+        item = reader.mapping(item, f"groups[{i}]")
+        path = f"groups[{i}]."
+        group = RoleGroup(
+            reader.text(item, "name", path, 40),
+            reader.text(item, "noun", path, 120),
+            reader.texts(item, "roles", path),
+        )
+        if group.name in names:
+            raise reader.fail(f"{path}name", f"{group.name!r} is already a kind")
+        for j, role in enumerate(group.roles):
+            if role not in names:
+                raise reader.fail(f"{path}roles[{j}]", f"{role!r} is not a kind")
+        groups.append(group)
+    corrections = reader.texts(top, "corrections", "", minimum=0) if "corrections" in top else ()
+    for i, role in enumerate(corrections):
+        if role not in names:
+            raise reader.fail(f"corrections[{i}]", f"{role!r} is not a kind")
+    stores = reader.texts(top, "stores", "", minimum=0) if "stores" in top else ()
+    for i, role in enumerate(stores):
+        if role not in names:
+            raise reader.fail(f"stores[{i}]", f"{role!r} is not a kind")
+    contextual = reader.texts(top, "contextual", "", minimum=0) if "contextual" in top else ()
+    for i, role in enumerate(contextual):
+        if role not in names:
+            raise reader.fail(f"contextual[{i}]", f"{role!r} is not a kind")
+    return Vocabulary.build(
+        kinds,
+        also=also,
+        groups=groups,
+        corrections=corrections,
+        stores=stores,
+        contextual=contextual,
+    )
 
 
 Thesaurus = Mapping[tuple[str, ...], tuple[str, ...]]
@@ -464,7 +559,7 @@ def parse_bank(raw: Mapping[str, Any]) -> Bank:
             raise RubricError(f"{required}: missing: this rubric file is required")
     vocabulary = _parse_vocabulary(raw[COMPONENTS_FILE])
     thesaurus = _parse_thesaurus(raw.get(THESAURUS_FILE))
-    kinds = {k.kind for k in vocabulary.kinds}
+    kinds = {k.kind for k in vocabulary.kinds} | set(vocabulary.groups)
     base_reader = _Reader(BASE_FILE)
     base_data = base_reader.mapping(raw[BASE_FILE], "(top level)")
     base = _with_synonyms(_parse_criteria(base_reader, base_data, "base", set(), kinds), thesaurus)

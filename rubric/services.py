@@ -14,7 +14,8 @@ from django.utils import timezone
 from interviews.models import Attempt, FollowUp, Question, Whiteboard
 from rubric import engine, queue
 from rubric.bank_files import load_bank
-from rubric.models import Criterion, CriterionResult, Grade, Rubric
+from rubric.diagram import apply_corrections
+from rubric.models import Criterion, CriterionResult, DiagramCorrection, Grade, Rubric
 from rubric.schema import Bank, CriterionSpec, parse_bank
 from rubric.stages import STAGES
 
@@ -139,15 +140,14 @@ def grade_run(*, grade_id: int) -> Grade | None:
     if claimed != 1:
         return None
     grade = Grade.objects.select_related("attempt__question", "rubric").get(pk=grade_id)
-    bank, slug = bank_for_grade(grade)
-    result = engine.grade_for(bank, slug, attempt_answer(grade.attempt))
+    result = _grade_answer(grade)
     grade_record(grade=grade, result=result)
     return grade
 
 
-def attempt_answer(attempt: Attempt) -> engine.Answer:
+def attempt_answer(attempt: Attempt, corrections: dict[str, str] | None = None) -> engine.Answer:
     """What the engine grades: each stage's text followed by the candidate's replies to the
-    interviewer's follow-ups on it, and the board."""
+    interviewer's follow-ups on it, and the board with the candidate's corrections applied."""
     texts = dict(attempt.responses.values_list("stage", "text"))
     for stage, reply in attempt.follow_ups.exclude(reply="").values_list("stage", "reply"):
         texts[stage] = f"{texts.get(stage, '')}\n\n{reply}"
@@ -155,8 +155,16 @@ def attempt_answer(attempt: Attempt) -> engine.Answer:
     # In the app the board is part of every answer: an untouched board is an empty one.
     return engine.Answer(
         stages={stage: texts.get(stage, "") for stage in STAGES},
-        whiteboard=board or {"elements": []},
+        whiteboard=apply_corrections(board or {"elements": []}, corrections or {}),
     )
+
+
+def _grade_answer(grade: Grade) -> engine.GradeResult:
+    """Run the engine on the attempt's answer, with the candidate's corrections of the board
+    applied, against the rubric version the grade names."""
+    said = dict(DiagramCorrection.objects.filter(grade=grade).values_list("element_id", "role"))
+    bank, slug = bank_for_grade(grade)
+    return engine.grade_for(bank, slug, attempt_answer(grade.attempt, said))
 
 
 def follow_up_ask(*, attempt: Attempt, stage: str) -> FollowUp | None:
@@ -174,6 +182,65 @@ def follow_up_ask(*, attempt: Attempt, stage: str) -> FollowUp | None:
     return FollowUp.objects.create(
         attempt=attempt, stage=stage, criterion_key=probe["criterion"], question=probe["question"]
     )
+
+
+class CorrectionRefused(ValueError):
+    """The correction names no box the grade read as unrecognised, or a role not on offer."""
+
+
+def correction_roles(grade: Grade) -> list[tuple[str, str]]:
+    """The roles a candidate may say a box plays, as (role, label), for the grade's rubric."""
+    bank, _ = bank_for_grade(grade)
+    vocabulary = bank.vocabulary
+    return [(role, vocabulary.label_of(role)) for role in vocabulary.corrections]
+
+
+def grade_correct(*, grade: Grade, element_id: str, role: str) -> DiagramCorrection | None:
+    """Record what the candidate says a box is (an empty role takes it back), then regrade.
+
+    1. Lock the grade row; only a finished grade is corrected, one correction at a time.
+    2. The element must be a component the grade read but did not recognise (or one corrected
+       before), and the role one the rubric offers.
+    3. Store the correction and grade again with the same engine and rubric version, every
+       correction applied, in the same transaction.
+    """
+    with transaction.atomic():
+        grade = (
+            Grade.objects.select_for_update(of=("self",))
+            .select_related("attempt__question", "rubric")
+            .get(pk=grade.pk)
+        )
+        if grade.status != Grade.Status.DONE:
+            raise CorrectionRefused("The grade is not finished yet; try again in a moment.")
+        component = next(
+            (c for c in grade.diagram.get("components", []) if c.get("id") == element_id), None
+        )
+        if component is None:
+            raise CorrectionRefused("There is no such box on the board that was graded.")
+        if component.get("kind") and not component.get("said"):
+            raise CorrectionRefused(
+                "That box was recognised; only unrecognised boxes can be corrected."
+            )
+        if role and role not in dict(correction_roles(grade)):
+            raise CorrectionRefused(f"{role[:40]!r} is not one of the roles you can choose.")
+        before = grade.score
+        now = timezone.now()
+        correction = None
+        if role:
+            correction, _ = DiagramCorrection.objects.update_or_create(
+                grade=grade,
+                element_id=element_id,
+                defaults={"role": role, "label": str(component.get("label", ""))[:200],
+                          "score_before": before, "updated_at": now},
+            )  # fmt: skip
+        else:
+            DiagramCorrection.objects.filter(grade=grade, element_id=element_id).delete()
+        result = _grade_answer(grade)
+        grade_record(grade=grade, result=result)
+        if correction is not None:
+            correction.score_after = result.score
+            correction.save(update_fields=["score_after"])
+    return correction
 
 
 def bank_for_grade(grade: Grade) -> tuple[Bank, str | None]:

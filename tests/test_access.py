@@ -23,6 +23,7 @@ ATTEMPT_URLS = [
     ("post", "attempt_submit", ()),
     ("get", "attempt_results", ()),
     ("post", "grade_retry", ()),
+    ("post", "board_correction", ()),
 ]
 
 
@@ -33,7 +34,7 @@ def attempt(candidate, ad_question):
 
 @pytest.mark.parametrize(("method", "name", "extra"), ATTEMPT_URLS)
 def test_another_candidate_gets_404(client, other_candidate, attempt, method, name, extra):
-    if name in ("attempt_results", "grade_retry", "attempt_feedback"):
+    if name in ("attempt_results", "grade_retry", "attempt_feedback", "board_correction"):
         # Make the owner's view of these URLs real (a failed grade to retry), so 404 means "not yours".
         Grade.objects.filter(pk=attempt_submit(attempt=attempt).pk).update(
             status=Grade.Status.FAILED

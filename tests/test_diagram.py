@@ -140,14 +140,20 @@ def test_paths_loops_and_shared_components_are_found():
 
 
 def test_diagram_criteria_name_the_elements_and_count_toward_the_score():
-    criteria = BANK.criteria_for("ad-click-prediction")
+    # The shared criteria as for a custom question: this board names nothing of ad clicks (see
+    # test_board_reading for what a question's own words change).
+    criteria = BANK.criteria_for(None)
     with_board = grade(criteria, Answer(stages={}, whiteboard=_loop_scene()), VOCAB)
     without = grade(criteria, Answer(stages={}), VOCAB)
     loop = next(c for c in with_board.criteria if c.id == "diagram-feedback-loop")
     assert loop.level == 3
-    assert any("“Prediction service” (serve)" in quote for quote in loop.evidence)
+    # The evidence names the candidate's own boxes; their element ids travel only in the data.
+    assert any("“Prediction service”" in quote for quote in loop.evidence)
+    assert not any("(serve)" in quote for quote in loop.evidence)
     assert with_board.score > without.score == 0
     data = with_board.to_dict()["diagram"]
+    closing = next(f for f in data["findings"] if f["check"].startswith("logs reach"))
+    assert closing["met"] and {"serve", "logs", "train"} <= set(closing["elements"])
     assert {c["kind"] for c in data["components"]} >= {"logging", "feature-store", "model-serving"}
     assert len(data["edges"]) == 7
 

@@ -100,3 +100,30 @@ def test_it_exits_zero_when_every_line_grades():
     result = run_grade(line + "\n")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["id"] == "x"
+
+
+def test_the_diagram_section_lists_the_roles_read_for_every_component():
+    board = scene(
+        box("api", "Rec API", 0, 0),
+        box("log", "Event Log (Kafka)", 300, 0),
+        box("odd", "Cosmo", 600, 0),
+        arrow("e", (160, 30), (300, 30), source="api", target="log", label="impressions"),
+    )
+    line = json.dumps(
+        {"id": "r", "question": "news-feed-ranking", "stages": {}, "whiteboard": board}
+    )
+    result = run_grade(line + "\n")
+    assert result.returncode == 0, result.stderr
+    diagram = json.loads(result.stdout)["diagram"]
+    roles = {c["label"]: [r["role"] for r in c["roles"]] for c in diagram["components"]}
+    assert roles == {
+        "Rec API": ["model-serving"],
+        "Event Log (Kafka)": ["logging", "event-stream"],
+        "Cosmo": [],
+    }
+    assert diagram["edges"][0]["roles"] == ["logging"], "the arrow's label carries a role"
+    logged = next(
+        f for f in diagram["findings"] if f["check"] == "predictions and outcomes are logged"
+    )
+    assert logged["met"] and logged["elements"] == ["api", "log", "e"]
+    assert "“Rec API” —impressions→ “Event Log (Kafka)”" in logged["text"]

@@ -18,7 +18,12 @@ from interviews.views.practice import (
     stage_time,
     whiteboard_save_view,
 )
-from interviews.views.results import attempt_feedback, attempt_results, grade_retry_view
+from interviews.views.results import (
+    attempt_feedback,
+    attempt_results,
+    board_correction,
+    grade_retry_view,
+)
 from interviews.views.review import (
     attempt_compare,
     attempt_delete,
@@ -29,7 +34,8 @@ from interviews.views.review import (
 
 __all__ = [
     "attempt_compare", "attempt_create", "attempt_delete", "attempt_export_markdown", "attempt_feedback",
-    "attempt_list", "attempt_practice", "follow_up_ask_view", "follow_up_reply_view", "attempt_replay", "attempt_results", "attempt_submit_view",
-    "custom_question_create", "grade_retry_view", "hint_reveal", "home", "markdown_preview", "progress",
+    "attempt_list", "attempt_practice", "attempt_replay", "attempt_results", "attempt_submit_view",
+    "board_correction", "custom_question_create", "follow_up_ask_view", "follow_up_reply_view",
+    "grade_retry_view", "hint_reveal", "home", "markdown_preview", "progress",
     "question_list", "stage_save", "stage_time", "whiteboard_save_view",
 ]  # fmt: skip

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,8 +17,8 @@ from interviews.hooks import elsewhere_for
 from interviews.models import Attempt, StageResponse, Whiteboard
 from interviews.views.common import HtmxHttpRequest, get_attempt_for_user
 from rubric.feedback import FeedbackRefused, feedback_request
-from rubric.models import CriterionResult, Grade, LLMFeedback
-from rubric.services import grade_retry
+from rubric.models import CriterionResult, DiagramCorrection, Grade, LLMFeedback
+from rubric.services import CorrectionRefused, correction_roles, grade_correct, grade_retry
 from rubric.stages import DIAGRAM, GRADED_STAGES, STAGE_LABELS, STAGES
 
 
@@ -84,7 +85,6 @@ def _results_context(attempt: Attempt, grade: Grade) -> dict:
         r for r in sorted(results, key=lambda r: (r.level, -r.weight)) if r.level < r.max_level
     ][:3]
     board = Whiteboard.objects.filter(attempt=attempt).first()
-    components = grade.diagram.get("components", [])
     siblings = (
         Attempt.objects.filter(
             user=attempt.user, question=attempt.question, grade__status=Grade.Status.DONE
@@ -93,15 +93,132 @@ def _results_context(attempt: Attempt, grade: Grade) -> dict:
         .select_related("grade")
         .order_by("-started_at")[:8]
     )
+    board_read = _board_context(grade)
+    for result in results:  # each diagram criterion explains itself check by check
+        result.findings = board_read["findings"].get(result.criterion_key, [])
     return {
         "sections": sections,
         "study_next": tips,
         "board": board,
-        "recognised": [c for c in components if c["kind"]],
-        "unrecognised": [c for c in components if not c["kind"]],
-        "connections": grade.diagram.get("edges", []),
         "siblings": siblings,
+        **board_read,
     }
+
+
+def _board_context(grade: Grade) -> dict:
+    """The board as the grader read it: each box with the roles it was read as (and where each
+    came from), the boxes it did not recognise with the roles the candidate may pick, the
+    connections, and every diagram check's explanation in the candidate's own labels."""
+    diagram = grade.diagram or {}
+    said = {c.element_id: c for c in DiagramCorrection.objects.filter(grade=grade)}
+    roles = correction_roles(grade)
+    role_labels = dict(roles)
+    components = []
+    for c in diagram.get("components", []):
+        if c.get("is_area") and not c.get("kind"):
+            continue  # an unnamed frame is layout, not a box to correct
+        chips = c.get("roles") or (
+            [{"role": c["kind"], "label": c.get("kind_label") or c["kind"], "source": "label"}]
+            if c.get("kind")
+            else []
+        )  # grades read before roles existed have one kind per box
+        correction = said.get(c["id"])
+        components.append(
+            {
+                **c,
+                "chips": [
+                    {**chip, "note": _chip_note(chip.get("source", "label"), c)}
+                    for chip in chips
+                    if chip.get("source") != "said"
+                ],
+                "correction": correction,
+                "said_label": role_labels.get(correction.role, correction.role)
+                if correction
+                else None,
+            }
+        )
+    findings: dict[str, list[dict]] = {}
+    for finding in diagram.get("findings", []):
+        findings.setdefault(finding["criterion"], []).append(
+            {**finding, "elements_attr": " ".join(finding.get("elements", []))}
+        )
+    recognised = [c for c in components if c.get("kind") and not c["correction"]]
+    corrected = [c for c in components if c["correction"]]
+    return {
+        "recognised": recognised,
+        "recognised_count": len(recognised) + len(corrected),
+        "corrected": corrected,
+        "unrecognised": [c for c in components if not c.get("kind") and not c["correction"]],
+        "connections": diagram.get("edges", []),
+        "findings": findings,
+        "correction_roles": roles,
+    }
+
+
+def _chip_note(source: str, component: dict) -> str:
+    if source == "library":
+        return "from the component library"
+    if source == "area":
+        return f"from “{component.get('area') or 'its frame'}”"
+    return ""
+
+
+MAX_CORRECTION_BYTES = 2048
+
+
+def _correction_allowed(user_id: int) -> bool:
+    """At most BOARD_CORRECTIONS_PER_HOUR per user: each one regrades the attempt."""
+    key = f"board-corrections:{user_id}"
+    if cache.add(key, 1, timeout=3600):
+        return True
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.add(key, 1, timeout=3600)
+        return True
+    return count <= settings.BOARD_CORRECTIONS_PER_HOUR
+
+
+@login_required
+@require_POST
+def board_correction(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Say what an unrecognised box on the board is; the attempt is regraded with it."""
+    attempt = get_attempt_for_user(request, pk)
+    grade = get_object_or_404(Grade, attempt=attempt)
+    try:
+        size = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        size = MAX_CORRECTION_BYTES + 1
+    if size > MAX_CORRECTION_BYTES:
+        return HttpResponseBadRequest("The correction is too large.", content_type="text/plain")
+    element_id = request.POST.get("element", "")
+    role = request.POST.get("role", "")
+    if not element_id or len(element_id) > 64 or len(role) > 40:
+        return HttpResponseBadRequest(
+            "Say which box (element) and what it is (role).", content_type="text/plain"
+        )
+    if not _correction_allowed(request.user.pk):
+        return HttpResponse(
+            "Too many corrections for now; try again in an hour.",
+            status=429,
+            content_type="text/plain",
+        )
+    try:
+        correction = grade_correct(grade=grade, element_id=element_id, role=role)
+    except CorrectionRefused as exc:
+        return HttpResponseBadRequest(str(exc), content_type="text/plain")
+    if correction is None:
+        messages.info(request, "Correction removed; the grade was recomputed.")
+    else:
+        messages.success(
+            request,
+            f"Noted: “{correction.label}” is {dict(correction_roles(grade)).get(role, role).lower()}. "
+            f"Grade recomputed: {correction.score_before} → {correction.score_after}.",
+        )
+    target = reverse("attempt_results", args=[attempt.pk]) + "#board-read"
+    if request.htmx:
+        return HttpResponseClientRedirect(target)
+    return redirect(target)
 
 
 def _feedback_context(grade: Grade, request: HttpRequest) -> dict:
