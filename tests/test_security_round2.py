@@ -1,0 +1,191 @@
+"""Hardening, round two (issue 13): every finding of the outside probe, replayed as a user would.
+
+Real HTTP through Django's test client (or uvicorn where the server matters), real websockets
+through the ASGI stack on the Redis channel layer, the local OpenAI-protocol server for the LLM.
+Work that used to be unbounded is checked by counting the work done, not by timing it; the
+timings are in bench/preview_and_compare.py.
+"""
+
+from __future__ import annotations
+
+import difflib
+import random
+
+import pytest
+from django.urls import reverse
+
+from interviews.models import StageResponse
+from rubric.models import Grade, Rubric
+from rubric.stages import STAGES
+from tests.factories import make_attempt
+
+MAX_CHARS = 20_000
+
+
+class TooMuchWork(Exception):
+    pass
+
+
+# --- 1. CPU exhaustion: markdown preview and compare -------------------------------------------
+
+
+@pytest.fixture
+def link_scans(monkeypatch):
+    """Count the characters Python-Markdown's link and image patterns scan; stop past a limit.
+
+    These scans are where the bracket flood spent its 40 s: each `[` scans forward to its `]`
+    (and after `](` to its `)`), so the count is the work, whatever the machine's speed.
+    """
+    from markdown.inlinepatterns import LinkInlineProcessor
+
+    from interviews.markdown import LINK_SCAN_BUDGET
+
+    counted = {"chars": 0}
+    get_text, get_link = LinkInlineProcessor.getText, LinkInlineProcessor.getLink
+
+    def count(start: int, end: int) -> None:
+        counted["chars"] += max(0, end - start)
+        if counted["chars"] > LINK_SCAN_BUDGET:
+            raise TooMuchWork(f"markdown scanned more than {LINK_SCAN_BUDGET:,} characters")
+
+    def counting_get_text(self, data, index):
+        result = get_text(self, data, index)
+        count(index, result[1])
+        return result
+
+    def counting_get_link(self, data, index):
+        result = get_link(self, data, index)
+        count(index, result[2])
+        return result
+
+    monkeypatch.setattr(LinkInlineProcessor, "getText", counting_get_text)
+    monkeypatch.setattr(LinkInlineProcessor, "getLink", counting_get_link)
+    return counted
+
+
+@pytest.mark.parametrize(
+    "attack",
+    [
+        "[" * 10000 + "](" * 5000,  # the probe's payload
+        "[a" * 10000,
+        "![" * 10000,
+        "[a](" * 5000,
+        "\\[" * 6000 + "[a" * 4000,  # escaped brackets must not turn back into live ones
+        ("[x" * 200 + "\n\n") * 48,  # many paragraphs, each under any per-paragraph cap
+    ],
+    ids=["probe", "open", "images", "unclosed-targets", "escaped", "many-paragraphs"],
+)
+def test_a_maximal_bracket_flood_in_the_preview_is_bounded_work(
+    candidate_client, link_scans, attack
+):
+    text = attack[:MAX_CHARS]
+    response = candidate_client.post(reverse("markdown_preview"), {"text": text})
+    assert response.status_code == 200
+    assert "[" in response.content.decode(), "the brackets are still shown, as typed"
+
+
+def test_ordinary_links_still_render_within_the_bound(candidate_client, link_scans):
+    text = "\n\n".join(
+        f"See [the design doc {i}](https://example.com/{i}) first." for i in range(300)
+    )
+    response = candidate_client.post(reverse("markdown_preview"), {"text": text[:MAX_CHARS]})
+    html = response.content.decode()
+    assert html.count('href="https://example.com/') > 250
+    assert link_scans["chars"] > 0
+
+
+def test_only_the_costly_paragraph_falls_back_to_plain_text(candidate_client, link_scans):
+    text = "**Goal**: see [the doc](https://example.com/doc).\n\n" + "[<b>x</b>" * 2000
+    html = candidate_client.post(reverse("markdown_preview"), {"text": text}).content.decode()
+    assert "<strong>Goal</strong>" in html and 'href="https://example.com/doc"' in html
+    assert "[&lt;b&gt;x&lt;/b&gt;[" in html, "the flood is shown as typed, escaped"
+    assert "<b>" not in html
+
+
+def _random_words(seed: int) -> str:
+    rng = random.Random(seed)
+    words = ["a", "to", "of", "ml", "ab", "id", "go", "on", "up", "we", "it", "is"]
+    return " ".join(rng.choice(words) for _ in range(MAX_CHARS))[:MAX_CHARS]
+
+
+@pytest.fixture
+def diff_cells(monkeypatch):
+    """Count the cells (len(a) x len(b)) of every difflib comparison; stop past the budget."""
+    from interviews.compare import DIFF_CELL_BUDGET
+
+    counted = {"cells": 0, "matchers": 0}
+    real = difflib.SequenceMatcher
+
+    class CountingMatcher(real):
+        def set_seqs(self, a, b):
+            counted["cells"] += len(a) * len(b)
+            counted["matchers"] += 1
+            if counted["cells"] > DIFF_CELL_BUDGET:
+                raise TooMuchWork(f"the compare diffed more than {DIFF_CELL_BUDGET:,} cells")
+            super().set_seqs(a, b)
+
+    monkeypatch.setattr(difflib, "SequenceMatcher", CountingMatcher)
+    return counted
+
+
+def test_a_long_many_line_rewrite_falls_back_to_lines_then_words(diff_cells):
+    from interviews.compare import text_diff
+
+    rng = random.Random(3)
+    lines = [
+        " ".join(rng.choice(["data", "model", "label", "serve"]) for _ in range(25))
+        for _ in range(300)
+    ]
+    edited = [line + " CHANGED" if n % 10 == 5 else line for n, line in enumerate(lines)]
+    runs = text_diff("\n".join(lines), "\n".join(edited))
+    assert [text for op, text in runs if op == "insert"] == [" CHANGED"] * 30
+    assert not [text for op, text in runs if op == "delete"]
+    assert diff_cells["matchers"] > 1, "line by line, then word by word inside the changed lines"
+
+
+def _text_diffs(page: str) -> list[str]:
+    marker = '<div class="answer-highlight text-diff">'
+    return [chunk.split("</div>", 1)[0] for chunk in page.split(marker)[1:]]
+
+
+def _graded(user, question, texts: dict[str, str]):
+    attempt = make_attempt(user, question)
+    for stage, text in texts.items():
+        StageResponse.objects.filter(attempt=attempt, stage=stage).update(text=text)
+    Grade.objects.create(
+        attempt=attempt,
+        rubric=Rubric.objects.get(is_current=True),
+        status=Grade.Status.DONE,
+        score=50,
+        band="lean hire",
+    )
+    return attempt
+
+
+def test_comparing_two_maximal_attempts_is_bounded_work(
+    candidate_client, candidate, ad_question, diff_cells
+):
+    first = _graded(candidate, ad_question, {s: _random_words(i) for i, s in enumerate(STAGES)})
+    second = _graded(
+        candidate, ad_question, {s: _random_words(50 + i) for i, s in enumerate(STAGES)}
+    )
+    response = candidate_client.get(reverse("attempt_compare") + f"?a={first.pk}&b={second.pk}")
+    assert response.status_code == 200
+    diffs = _text_diffs(response.content.decode())
+    assert len(diffs) == len(STAGES)
+    assert all("<del>" in d and "<ins>" in d for d in diffs), "the changes are still shown"
+
+
+def test_a_small_edit_of_a_long_answer_is_still_a_word_diff(
+    candidate_client, candidate, ad_question, diff_cells
+):
+    long = _random_words(7)
+    cut = long.index(" ", 9000)
+    edited = long[:cut] + " SHARDED-FEATURE-STORE" + long[cut:]
+    first = _graded(candidate, ad_question, {"goals": long})
+    second = _graded(candidate, ad_question, {"goals": edited})
+    response = candidate_client.get(reverse("attempt_compare") + f"?a={first.pk}&b={second.pk}")
+    [diff] = _text_diffs(response.content.decode())
+    assert diff.count("<ins>") == 1 and "<del>" not in diff, "only the inserted words are marked"
+    assert diff.split("<ins>")[1].split("</ins>")[0].strip() == "SHARDED-FEATURE-STORE"
+    assert diff_cells["cells"] == 0, "a common start and end cost no diffing at all"
