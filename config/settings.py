@@ -144,11 +144,26 @@ else:
 # Sessions are read on every autosave: serve them from the cache, backed by the database.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
+# channels_redis waits for a socket's messages with a blocking read of 5 s (BZPOPMIN), over and
+# over while the socket is idle. redis-py's default socket timeout is also 5 s, so that read often
+# timed out first and the error killed the consumer: idle sockets dropped every ~5 s. The read
+# timeout must outlast the blocking read; a dead Redis still fails at once (connection refused).
+CHANNEL_LAYER_SOCKET_TIMEOUT_SECONDS = 15
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": CHANNEL_LAYER_SOCKET_TIMEOUT_SECONDS,
+                        "socket_connect_timeout": 2,
+                        "socket_keepalive": True,
+                        "health_check_interval": 30,
+                    }
+                ]
+            },
         }
     }
 else:

@@ -58,6 +58,8 @@ def session_data(session: LiveSession) -> dict[str, Any]:
         "clock": {"elapsed": round(session.clock_elapsed(), 1), "running": session.clock_started_at is not None},
         "total_seconds": session.question.total_minutes * 60,
         "drawing_allowed": session.candidate_allows_drawing,
+        # In every state and session event, so a page that reconnects mid-end still saves and ends.
+        "ending": session.end_requested_at is not None and session.is_open,
         "candidate": session.candidate.get_username() if session.candidate_id else None,
         "review_url": reverse("live_review", args=[session.pk]),
     }  # fmt: skip

@@ -9,6 +9,7 @@ timings are in bench/preview_and_compare.py.
 from __future__ import annotations
 
 import difflib
+import json
 import random
 
 import pytest
@@ -189,3 +190,92 @@ def test_a_small_edit_of_a_long_answer_is_still_a_word_diff(
     assert diff.count("<ins>") == 1 and "<del>" not in diff, "only the inserted words are marked"
     assert diff.split("<ins>")[1].split("</ins>")[0].strip() == "SHARDED-FEATURE-STORE"
     assert diff_cells["cells"] == 0, "a common start and end cost no diffing at all"
+
+
+# --- 2. live sockets stay up on the Redis channel layer ----------------------------------------
+
+
+def run(scenario):
+    """Run an async scenario from a sync test (the consumer's DB calls share the test's thread)."""
+    from asgiref.sync import async_to_sync
+
+    return async_to_sync(scenario)()
+
+
+@pytest.fixture
+def room(transactional_db, interviewer, candidate, ad_question):
+    from tests.live_helpers import seated_session
+
+    return seated_session(interviewer, candidate, ad_question)
+
+
+async def _both(room, interviewer, candidate):
+    from tests.live_helpers import open_socket
+
+    ok, lead = await open_socket(room.pk, interviewer)
+    assert ok
+    ok, seat = await open_socket(room.pk, candidate)
+    assert ok
+    await lead.next_json("state")
+    await seat.next_json("state")
+    return lead, seat
+
+
+def test_an_idle_socket_outlives_the_redis_read_timeout_and_still_gets_events(
+    room, interviewer, candidate
+):
+    """The probe's sockets died every ~5 s: redis-py's 5 s socket timeout against the channel
+    layer's 5 s blocking read. Idle for 12 s (two of those reads and more), then an event."""
+    import asyncio
+
+    from asgiref.sync import sync_to_async
+    from django.conf import settings
+    from django.test import Client
+
+    assert settings.CHANNEL_LAYERS["default"]["BACKEND"] == "channels_redis.core.RedisChannelLayer"
+    client = Client()
+    client.force_login(candidate)
+
+    async def scenario():
+        lead, seat = await _both(room, interviewer, candidate)
+        await lead.drain()
+        await asyncio.sleep(12)
+        response = await sync_to_async(client.post)(
+            f"/live/{room.pk}/answer/stages/goals/",
+            json.dumps({"text": "still here", "version": 0}),
+            content_type="application/json",
+        )
+        assert response.status_code == 200
+        assert (await lead.next_json("text", timeout=5))["text"] == "still here"
+        await lead.send({"type": "clock", "running": True})
+        assert (await seat.next_json("session", timeout=5))["clock"]["running"] is True
+        await lead.close()
+        await seat.close()
+
+    run(scenario)
+
+
+def test_a_candidate_who_reconnects_during_the_end_still_hears_that_it_is_ending(
+    room, interviewer, candidate, settings
+):
+    """The "ending" event went out while the candidate's socket was reconnecting: the resync
+    must carry it, or the last edits are never saved before the interview ends."""
+    from tests.live_helpers import open_socket
+
+    settings.LIVE_END_GRACE_SECONDS = 30
+
+    async def scenario():
+        lead, seat = await _both(room, interviewer, candidate)
+        await seat.close()  # the candidate's connection drops
+        await lead.send({"type": "end"})
+        await lead.drain()
+        ok, seat = await open_socket(room.pk, candidate)
+        assert ok
+        state = await seat.next_json("state")
+        assert state["ending"] is True and state["state"] != "ended"
+        await seat.send({"type": "saved_for_end"})
+        assert (await lead.next_json("session", timeout=5))["state"] == "ended"
+        await lead.close()
+        await seat.close()
+
+    run(scenario)
