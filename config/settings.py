@@ -12,7 +12,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_float, env_int, env_list, env_str, env_url
+from config.env import env_bool, env_float, env_int, env_list, env_str, env_url, ip_networks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -227,6 +227,12 @@ CONTENT_SECURITY_POLICY = {
     "form-action": ["'self'"],
     "object-src": ["'none'"],
 }
+
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated).
+# Empty: the TCP peer is the client. Web runs uvicorn with --no-proxy-headers, so this is the only
+# place that decides (see "Running behind a proxy safely" in the README).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+ip_networks("TRUSTED_PROXIES", TRUSTED_PROXIES)
 
 # Failed logins allowed per username and per address within the window, then a pause.
 LOGIN_FAILURES_PER_USER = env_int("LOGIN_FAILURES_PER_USER", 5)

@@ -279,3 +279,159 @@ def test_a_candidate_who_reconnects_during_the_end_still_hears_that_it_is_ending
         await seat.close()
 
     run(scenario)
+
+
+# --- 3, 4. login throttles: every login form, behind a proxy, with Redis down ------------------
+
+RIGHT = "a-long-test-password-42"
+
+
+@pytest.fixture
+def staff(db):
+    from tests.factories import make_user
+
+    user = make_user("staffer")
+    user.is_staff = user.is_superuser = True
+    user.save()
+    return user
+
+
+@pytest.mark.parametrize("url", ["/admin/login/", "/accounts/login/"])
+def test_every_login_form_pauses_after_repeated_failures(client, staff, settings, url):
+    settings.LOGIN_FAILURES_PER_USER = 5
+    for _ in range(12):
+        client.post(url, {"username": "staffer", "password": "wrong"})
+    response = client.post(url, {"username": "staffer", "password": RIGHT})
+    assert response.status_code == 429
+    assert "Too many failed attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session, "even the right password waits out the pause"
+
+
+def test_failures_on_one_login_form_count_on_the_other(client, staff, settings):
+    settings.LOGIN_FAILURES_PER_USER = 5
+    for _ in range(5):
+        client.post("/accounts/login/", {"username": "staffer", "password": "wrong"})
+    assert (
+        client.post("/admin/login/", {"username": "staffer", "password": RIGHT}).status_code == 429
+    )
+
+
+def test_the_throttle_holds_while_redis_is_down(client, staff, settings):
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "config.cache.ForgivingRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    assert caches["default"].get("anything") is None  # the outage is live, and forgiving
+    settings.LOGIN_FAILURES_PER_USER = 5
+    for url in ("/accounts/login/", "/admin/login/"):
+        for _ in range(5):
+            client.post(url, {"username": "staffer", "password": "wrong"})
+        assert client.post(url, {"username": "staffer", "password": RIGHT}).status_code == 429
+        assert "_auth_user_id" not in client.session
+
+
+def test_x_forwarded_for_is_ignored_unless_the_peer_is_a_trusted_proxy(client, db, settings):
+    settings.LOGIN_FAILURES_PER_IP = 20
+    settings.TRUSTED_PROXIES = []
+    statuses = [
+        client.post(
+            "/accounts/login/",
+            {"username": f"guess{n}", "password": "wrong"},
+            REMOTE_ADDR="203.0.113.7",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+        ).status_code
+        for n in range(40)
+    ]
+    assert statuses[:20] == [200] * 20 and set(statuses[20:]) == {429}
+
+
+def test_behind_a_trusted_proxy_the_address_it_saw_is_throttled_not_the_forged_ones(
+    client, db, settings
+):
+    settings.LOGIN_FAILURES_PER_IP = 20
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    statuses = [
+        client.post(
+            "/accounts/login/",
+            {"username": f"guess{n}", "password": "wrong"},
+            REMOTE_ADDR="10.0.0.2",  # the proxy; it appends the peer it saw
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}, 203.0.113.7",
+        ).status_code
+        for n in range(21)
+    ]
+    assert statuses[-1] == 429, "the client rotated the part of the header it controls"
+    # Other clients behind the same proxy are not paused with it.
+    other = client.post(
+        "/accounts/login/",
+        {"username": "someone", "password": "wrong"},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="203.0.113.8",
+    )
+    assert other.status_code == 200
+
+
+@pytest.fixture
+def compose_web(transactional_db, tmp_path):
+    """The web service as docker/compose.yaml runs it (its uvicorn flags), on the test database.
+
+    FORWARDED_ALLOW_IPS=* as the old .env.example recommended: the command must not let uvicorn
+    rewrite the client address from X-Forwarded-For whatever that variable says."""
+    import yaml
+
+    from tests.conftest import ROOT, serve
+
+    compose = yaml.safe_load((ROOT / "docker" / "compose.yaml").read_text())
+    command = list(compose["services"]["web"]["command"])
+    assert command[0] == "uvicorn"
+    args, skip = [], False
+    for arg in command[1:]:
+        if skip:
+            skip = False
+        elif arg in ("--host", "--port"):
+            skip = True  # serve() picks a loopback port
+        else:
+            args.append(arg)
+    env = {"ALLOWED_HOSTS": "127.0.0.1", "LOGIN_FAILURES_PER_IP": "5", "FORWARDED_ALLOW_IPS": "*"}
+    with serve(args, env, tmp_path / "web.log") as base:
+        yield base
+
+
+def test_rotating_x_forwarded_for_does_not_escape_the_address_limit_on_the_served_app(
+    compose_web,
+):
+    import httpx
+
+    with httpx.Client(base_url=compose_web, timeout=30) as http:
+        http.get("/accounts/login/")
+        token = http.cookies["csrftoken"]
+        statuses = []
+        for n in range(8):
+            response = http.post(
+                "/accounts/login/",
+                data={"username": f"guess{n}", "password": "wrong", "csrfmiddlewaretoken": token},
+                headers={"X-Forwarded-For": f"198.51.100.{n}"},
+            )
+            statuses.append(response.status_code)
+    assert statuses[:5] == [200] * 5 and set(statuses[5:]) == {429}
+
+
+def test_a_malformed_trusted_proxy_stops_start_up_with_its_name():
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", "HOME": "/tmp", "TRUSTED_PROXIES": "10.0.0.0/8,proxy.lan"},
+    )
+    assert result.returncode != 0 and "TRUSTED_PROXIES: 'proxy.lan'" in result.stderr
