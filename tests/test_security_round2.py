@@ -435,3 +435,109 @@ def test_a_malformed_trusted_proxy_stops_start_up_with_its_name():
         env={"PATH": "/usr/bin:/bin", "HOME": "/tmp", "TRUSTED_PROXIES": "10.0.0.0/8,proxy.lan"},
     )
     assert result.returncode != 0 and "TRUSTED_PROXIES: 'proxy.lan'" in result.stderr
+
+
+# --- 5. the LLM daily budget holds under concurrency -------------------------------------------
+
+
+@pytest.fixture
+def fake_llm(settings):
+    from tests.llm_server import FakeOpenAI, verdicts_for
+
+    server = FakeOpenAI().start()
+    server.answer = lambda request: verdicts_for(request)
+    settings.OPENAI_API_KEY = "test-key"
+    settings.LLM_ENABLED = True
+    settings.LLM_BASE_URL = server.base_url
+    settings.LLM_MODEL = "fake-model"
+    settings.LLM_TIMEOUT_SECONDS = 5
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def tasks_in_request():
+    """Run the feedback task inside the request that queued it (no worker needed): each
+    accepted request then makes its paid model call at once, as a worker would."""
+    from config.celery_app import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
+def _graded_for_feedback(user, question, n: int) -> Grade:
+    from interviews.services import attempt_submit
+    from rubric.services import grade_run
+    from tests.answers import STRONG_AD_ANSWER
+
+    texts = {stage: f"{text} Variant {n}." for stage, text in STRONG_AD_ANSWER.items()}
+    grade = attempt_submit(attempt=make_attempt(user, question, texts))
+    grade_run(grade_id=grade.pk)
+    grade.refresh_from_db()
+    assert grade.status == Grade.Status.DONE
+    return grade
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_feedback_requests_cannot_overrun_the_daily_budget(
+    candidate, ad_question, bank, fake_llm, tasks_in_request, settings
+):
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    from rubric.feedback import feedback_request
+    from rubric.models import LLMFeedback
+
+    settings.LLM_DAILY_LIMIT_PER_USER = 10
+    grades = [_graded_for_feedback(candidate, ad_question, n) for n in range(14)]
+    feedback_request(grade=grades[0], user=candidate)  # one used earlier today
+    assert len(fake_llm.requests) == 1
+    start = threading.Barrier(13)
+    answers: list[str] = []
+
+    def ask(grade: Grade, client: Client) -> None:
+        try:
+            start.wait(timeout=30)
+            url = reverse("attempt_feedback", args=[grade.attempt_id])
+            answers.append(client.post(url, headers={"HX-Request": "true"}).content.decode())
+        finally:
+            connection.close()
+
+    clients = [Client() for _ in grades[1:]]
+    for client in clients:
+        client.force_login(candidate)
+    threads = [
+        threading.Thread(target=ask, args=(grade, client))
+        for grade, client in zip(grades[1:], clients, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(answers) == 13
+    refused = sum("10 feedback requests. Try again tomorrow" in answer for answer in answers)
+    assert refused == 4
+    assert len(fake_llm.requests) == 10, "paid model calls: the one earlier and nine more"
+    assert LLMFeedback.objects.filter(requested_by=candidate).count() == 10
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_answer_from_the_cache_gives_its_request_back(
+    candidate, ad_question, bank, fake_llm, tasks_in_request, settings
+):
+    from rubric.feedback import FeedbackRefused, feedback_request
+
+    settings.LLM_DAILY_LIMIT_PER_USER = 2
+    first = _graded_for_feedback(candidate, ad_question, 1)
+    twin = _graded_for_feedback(candidate, ad_question, 1)  # the same answer: served from cache
+    other = _graded_for_feedback(candidate, ad_question, 2)
+    third = _graded_for_feedback(candidate, ad_question, 3)
+    for grade in (first, twin, other):
+        feedback_request(grade=grade, user=candidate)
+    assert len(fake_llm.requests) == 2, "the twin cost no model call, and no budget"
+    with pytest.raises(FeedbackRefused, match="today's 2 feedback requests"):
+        feedback_request(grade=third, user=candidate)
