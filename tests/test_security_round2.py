@@ -541,3 +541,84 @@ def test_an_answer_from_the_cache_gives_its_request_back(
     assert len(fake_llm.requests) == 2, "the twin cost no model call, and no budget"
     with pytest.raises(FeedbackRefused, match="today's 2 feedback requests"):
         feedback_request(grade=third, user=candidate)
+
+
+# --- 6. the websocket origin check compares scheme, host and port ------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("origin", "allowed"),
+    [
+        ("http://localhost", True),
+        ("http://localhost:80", True),
+        ("http://localhost:9999", False),  # another port of the same host: the probe's page
+        ("https://localhost", False),
+        ("http://evil.example", False),
+        ("null", False),
+    ],
+)
+def test_a_socket_opens_only_from_a_page_of_this_very_origin(
+    interviewer, candidate, ad_question, origin, allowed
+):
+    from tests.live_helpers import open_socket, seated_session
+
+    room = seated_session(interviewer, candidate, ad_question)
+
+    async def scenario():
+        ok, sock = await open_socket(room.pk, interviewer, origin=origin)
+        if ok:
+            await sock.next_json("state")
+            await sock.close()
+        return ok
+
+    assert run(scenario) is allowed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_socket_without_an_origin_is_refused(interviewer, candidate, ad_question):
+    from channels.testing import WebsocketCommunicator
+
+    from config.asgi import application
+    from tests.live_helpers import seated_session, session_cookie
+
+    room = seated_session(interviewer, candidate, ad_question)
+    cookie = session_cookie(interviewer)
+
+    async def scenario():
+        headers = [(b"host", b"localhost"), (b"cookie", f"sessionid={cookie}".encode())]
+        communicator = WebsocketCommunicator(application, f"/ws/live/{room.pk}/", headers=headers)
+        connected, _ = await communicator.connect(timeout=5)
+        return connected
+
+    assert run(scenario) is False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_behind_a_tls_proxy_the_https_origin_is_accepted(
+    interviewer, candidate, ad_question, settings
+):
+    from channels.testing import WebsocketCommunicator
+
+    from config.asgi import application
+    from tests.live_helpers import seated_session, session_cookie
+
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    room = seated_session(interviewer, candidate, ad_question)
+    cookie = session_cookie(interviewer)
+
+    async def connect(origin: str, proto: bytes) -> bool:
+        headers = [(b"host", b"localhost"), (b"origin", origin.encode()),
+                   (b"x-forwarded-proto", proto), (b"cookie", f"sessionid={cookie}".encode())]  # fmt: skip
+        communicator = WebsocketCommunicator(application, f"/ws/live/{room.pk}/", headers=headers)
+        connected, _ = await communicator.connect(timeout=5)
+        if connected:
+            await communicator.disconnect()
+        return connected
+
+    async def scenario():
+        return await connect("https://localhost", b"https"), await connect(
+            "http://localhost", b"https"
+        )
+
+    assert run(scenario) == (True, False)
