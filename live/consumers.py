@@ -20,6 +20,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from interviews.http import BodyRefused, loads_strict
 from live import events, services
 from live.models import LiveSession
 from live.services import LiveRefused
@@ -142,7 +143,9 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
         if len(text_data.encode("utf-8", "surrogatepass")) > settings.LIVE_MESSAGE_MAX_BYTES:
             raise FrameError("too_large", "That message is too large.")
         try:
-            data = json.loads(text_data)
+            data = loads_strict(text_data)
+        except BodyRefused as exc:  # NaN, Infinity, a number too long
+            raise FrameError("invalid", str(exc)) from None
         except (ValueError, RecursionError):
             raise FrameError("malformed", "That message is not valid JSON.") from None
         if not isinstance(data, dict) or not isinstance(data.get("type"), str):

@@ -622,3 +622,165 @@ def test_behind_a_tls_proxy_the_https_origin_is_accepted(
         )
 
     assert run(scenario) == (True, False)
+
+
+# --- 7, 12. crafted inputs get a clear 4xx; unknown board fields are not stored ----------------
+
+
+@pytest.fixture
+def lobby(interviewer, ad_question):
+    from tests.live_helpers import seated_session
+
+    return seated_session(interviewer, None, ad_question)
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_nul_in_an_invite_token_is_a_clean_404(client, candidate, lobby, method):
+    client.force_login(candidate)
+    client.raise_request_exception = False
+    response = getattr(client, method)(f"/live/join/{lobby.invite_token[:10]}%00x/")
+    assert response.status_code == 404
+
+
+def test_a_nul_in_the_live_question_field_is_a_clean_400(client, interviewer, bank):
+    from live.models import LiveSession
+
+    client.force_login(interviewer)
+    client.raise_request_exception = False
+    response = client.post("/live/new/", {"question": "ad-click\x00-prediction"})
+    assert response.status_code == 400
+    assert "Pick a question for the interview." in response.content.decode()
+    assert not LiveSession.objects.exists()
+
+
+@pytest.fixture
+def attempt(candidate, ad_question):
+    return make_attempt(candidate, ad_question)
+
+
+def _post_json(client, url: str, raw: str):
+    client.raise_request_exception = False
+    return client.post(url, data=raw, content_type="application/json")
+
+
+@pytest.mark.parametrize(
+    "number", ["NaN", "Infinity", "-Infinity", "1e999", "-1e999"], ids=lambda n: n.strip("-")
+)
+@pytest.mark.parametrize(
+    "field", ["x", "opacity", "strokeWidth", "updated", "fontSize", "unknownField"]
+)
+def test_nan_or_infinity_in_any_numeric_board_field_is_a_400(
+    candidate_client, attempt, field, number
+):
+    from interviews.models import Whiteboard
+
+    raw = (
+        '{"scene": {"elements": [{"id": "a", "type": "rectangle", "x": 1, "y": 2, "width": 3,'
+        f' "height": 4, "version": 1, "{field}": {number}}}]}}, "version": 0}}'
+    )
+    response = _post_json(candidate_client, reverse("whiteboard_save", args=[attempt.pk]), raw)
+    assert response.status_code == 400
+    assert "finite" in response.json()["error"]
+    assert Whiteboard.objects.get(attempt=attempt).version == 0
+
+
+def test_nan_deep_inside_a_board_element_is_a_400_even_past_the_parser():
+    """Answer files and other callers hand clean_scene Python floats: it checks every number."""
+    from rubric.scene import SceneError, clean_scene
+
+    element = {
+        "id": "a",
+        "type": "arrow",
+        "startBinding": {"elementId": "b", "focus": float("nan")},
+    }
+    with pytest.raises(SceneError, match="finite"):
+        clean_scene({"elements": [element]})
+    element = {"id": "a", "type": "rectangle", "customData": {"deep": [[{"v": float("inf")}]]}}
+    with pytest.raises(SceneError, match=r"elements\[0\]\.customData\.deep\[0\]\[0\]\.v"):
+        clean_scene({"elements": [element]})
+
+
+def test_unknown_board_element_fields_are_dropped_not_stored(candidate_client, attempt):
+    from interviews.models import Whiteboard
+
+    element = {
+        "id": "fs", "type": "rectangle", "x": 10, "y": 20, "width": 160, "height": 60,
+        "version": 3, "strokeColor": "#1e1e1e", "roundness": {"type": 3, "sneaky": "x"},
+        "boundElements": [{"id": "fs-label", "type": "text", "payload": "y" * 1000}],
+        "customData": {"chalktalkComponent": "feature-store", "group": "data", "blob": "z" * 1000},
+        "exfiltrate": "w" * 100_000, "__proto__": {"polluted": True},
+    }  # fmt: skip
+    scene = {"elements": [element], "appState": {}}
+    response = candidate_client.post(
+        reverse("whiteboard_save", args=[attempt.pk]),
+        data=json.dumps({"scene": scene, "version": 0}),
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    [stored] = Whiteboard.objects.get(attempt=attempt).scene["elements"]
+    assert stored == {
+        "id": "fs", "type": "rectangle", "x": 10, "y": 20, "width": 160, "height": 60,
+        "version": 3, "strokeColor": "#1e1e1e", "roundness": {"type": 3},
+        "boundElements": [{"id": "fs-label", "type": "text"}],
+        "customData": {"chalktalkComponent": "feature-store", "group": "data"},
+    }  # fmt: skip
+
+
+def test_every_field_excalidraw_saves_survives_the_cleaning():
+    """The browser-saved fixtures (tests/data/scenes) go through unchanged."""
+    from rubric.scene import clean_scene
+    from tests.conftest import ROOT
+
+    for path in sorted((ROOT / "tests" / "data" / "scenes").glob("*.json")):
+        raw = json.loads(path.read_text())
+        scene = raw.get("scene", raw)
+        cleaned = clean_scene(scene)
+        assert cleaned["elements"] == scene["elements"], path.name
+
+
+@pytest.mark.parametrize(
+    ("url_name", "body"),
+    [
+        ("stage_save", '{"text": "x", "version": 1%s}'),
+        ("stage_time", '{"stage": "goals", "seconds": 1%s}'),
+        ("whiteboard_save", '{"scene": {"elements": []}, "version": 1%s}'),
+    ],
+)
+def test_a_number_thousands_of_digits_long_gets_a_plain_message(
+    candidate_client, attempt, url_name, body
+):
+    args = [attempt.pk, "goals"] if url_name == "stage_save" else [attempt.pk]
+    response = _post_json(candidate_client, reverse(url_name, args=args), body % ("0" * 5000))
+    assert response.status_code == 400
+    message = response.json()["error"]
+    assert message == "A number in the request is too long (over 20 digits)."
+    assert "sys.set_int_max_str_digits" not in message and "4300" not in message
+
+
+def test_a_socket_message_with_nan_or_a_huge_number_gets_a_plain_error_frame(
+    room, interviewer, candidate
+):
+    async def scenario():
+        lead, seat = await _both(room, interviewer, candidate)
+        await lead.send('{"type": "scorecard", "criterion": "x", "level": NaN}')
+        assert "finite" in (await lead.next_json("error"))["message"]
+        await lead.send('{"type": "hint", "stage": "goals", "index": 1%s}' % ("0" * 5000))
+        error = await lead.next_json("error")
+        assert error["message"] == "A number in the request is too long (over 20 digits)."
+        await lead.send({"type": "stage", "stage": "data"})  # the connection is still up
+        assert (await lead.next_json("session"))["stage"] == "data"
+        await lead.close()
+        await seat.close()
+
+    run(scenario)
+
+
+def test_the_grade_cli_names_an_over_long_number_plainly():
+    from rubric.bank_files import load_bank
+    from rubric.management.commands.grade import grade_line
+
+    line = '{"id": "a", "question": "ad-click-prediction", "n": 1%s}' % ("0" * 5000)
+    assert grade_line(load_bank(), line, 3) == {
+        "id": None,
+        "error": "line 3: a number on this line is too long",
+    }
