@@ -784,3 +784,121 @@ def test_the_grade_cli_names_an_over_long_number_plainly():
         "id": None,
         "error": "line 3: a number on this line is too long",
     }
+
+
+# --- 8. logging out closes the live sockets ----------------------------------------------------
+
+
+def test_logging_out_closes_the_socket_and_a_note_sent_after_is_not_stored(
+    room, interviewer, candidate
+):
+    from asgiref.sync import sync_to_async
+    from django.test import Client
+
+    from live.models import InterviewerNote
+    from tests.live_helpers import ConnectionClosed, open_socket
+
+    browser = Client()
+    browser.force_login(interviewer)
+    cookie = browser.cookies["sessionid"].value
+
+    async def scenario():
+        ok, lead = await open_socket(room.pk, cookie=cookie)
+        assert ok
+        await lead.next_json("state")
+        await lead.drain()
+        response = await sync_to_async(browser.post)("/accounts/logout/")
+        assert response.status_code == 302
+        await lead.send({"type": "note", "text": "written after logging out"})
+        with pytest.raises(ConnectionClosed) as closed:
+            while True:
+                await lead.receive(timeout=5)
+        assert closed.value.args[0] == 4401
+        # A new socket with the old cookie is refused.
+        assert await open_socket(room.pk, cookie=cookie) == (False, 4403)
+
+    run(scenario)
+    assert not InterviewerNote.objects.filter(session=room).exists()
+
+
+def test_logging_out_closes_an_idle_socket_at_once(room, interviewer, candidate):
+    """Without waiting for the socket to send anything: the logout itself closes it."""
+    from asgiref.sync import sync_to_async
+    from django.test import Client
+
+    from tests.live_helpers import ConnectionClosed, open_socket
+
+    browser = Client()
+    browser.force_login(candidate)
+    cookie = browser.cookies["sessionid"].value
+
+    async def scenario():
+        ok, seat = await open_socket(room.pk, cookie=cookie)
+        assert ok
+        await seat.next_json("state")
+        await sync_to_async(browser.post)("/accounts/logout/")
+        with pytest.raises(ConnectionClosed) as closed:
+            while True:
+                await seat.receive(timeout=5)
+        assert closed.value.args[0] == 4401
+
+    run(scenario)
+
+
+def test_logging_out_elsewhere_leaves_this_browsers_socket_alone(room, interviewer, candidate):
+    from asgiref.sync import sync_to_async
+    from django.test import Client
+
+    from tests.live_helpers import open_socket
+
+    here, elsewhere = Client(), Client()
+    here.force_login(interviewer)
+    elsewhere.force_login(interviewer)
+
+    async def scenario():
+        ok, lead = await open_socket(room.pk, cookie=here.cookies["sessionid"].value)
+        assert ok
+        await lead.next_json("state")
+        await sync_to_async(elsewhere.post)("/accounts/logout/")
+        await lead.send({"type": "stage", "stage": "data"})
+        assert (await lead.next_json("session"))["stage"] == "data"
+        await lead.close()
+
+    run(scenario)
+
+
+# --- 12. the socket rate limit is per person and survives reconnects ---------------------------
+
+
+def test_reconnecting_does_not_reset_the_socket_rate_limit(room, interviewer, candidate, settings):
+    from tests.live_helpers import open_socket
+
+    settings.LIVE_RATE_PER_SECOND = 0.1  # a window of 50 s, far longer than this test
+    settings.LIVE_RATE_BURST = 5
+
+    async def scenario():
+        codes = []
+        for _ in range(3):  # the probe: flood, drop the connection, come back, flood again
+            ok, lead = await open_socket(room.pk, interviewer)
+            assert ok
+            await lead.next_json("state")
+            for _ in range(4):
+                await lead.send({"type": "clock", "running": False})
+            await lead.drain()
+            codes += [json.loads(f)["code"] for f in lead.frames if f.startswith('{"type":"error"')]
+            await lead.close()
+        return codes
+
+    codes = run(scenario)
+    assert codes.count("rate_limited") == 12 - 5, codes
+    # The other person in the room has a budget of their own.
+
+    async def other():
+        ok, seat = await open_socket(room.pk, candidate)
+        assert ok
+        await seat.next_json("state")
+        await seat.send({"type": "resync"})
+        assert (await seat.next_json("state"))["type"] == "state"
+        await seat.close()
+
+    run(other)
