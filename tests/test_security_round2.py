@@ -902,3 +902,37 @@ def test_reconnecting_does_not_reset_the_socket_rate_limit(room, interviewer, ca
         await seat.close()
 
     run(other)
+
+
+# --- 9. a used invite stays taken --------------------------------------------------------------
+
+
+def test_a_seat_stays_taken_after_the_seated_candidate_deletes_their_account(
+    client, interviewer, candidate, ad_question
+):
+    from live.models import LiveSession, ScorecardEntry
+    from tests.factories import make_user
+    from tests.live_helpers import seated_session
+
+    session = seated_session(interviewer, candidate, ad_question)
+    ScorecardEntry.objects.create(session=session, criterion_key="k", level=1, comment="about them")
+    client.force_login(candidate)
+    assert client.post("/accounts/delete/", {"password": RIGHT}).status_code == 302
+    session.refresh_from_db()
+    assert session.candidate_id is None, "their account and answer are gone"
+
+    stranger = make_user("stranger")
+    client.force_login(stranger)
+    url = f"/live/join/{session.invite_token}/"
+    page = client.get(url)
+    assert page.status_code == 403
+    assert "already joined" in page.content.decode()
+    assert client.post(url).status_code == 403
+    session.refresh_from_db()
+    assert session.candidate_id is None and session.attempt_id is None
+    assert LiveSession.objects.get(pk=session.pk).role_of(stranger) is None
+    # The interviewer's room says so, instead of offering the invite link again.
+    client.force_login(interviewer)
+    room_page = client.get(f"/live/{session.pk}/").content.decode()
+    assert 'id="invite-url"' not in room_page
+    assert "The candidate left" in room_page
