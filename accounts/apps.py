@@ -26,3 +26,15 @@ class AccountsConfig(AppConfig):
             clear_failures, weak=False, dispatch_uid="accounts-clear-login-failures"
         )
         admin.site.login_form = AdminLoginForm
+
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import post_save
+
+        from accounts.services import username_skeleton_record
+
+        post_save.connect(
+            username_skeleton_record,
+            sender=get_user_model(),
+            weak=False,
+            dispatch_uid="accounts-username-skeleton",
+        )

@@ -6,7 +6,9 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.contrib.auth.models import User
 
+from accounts.models import UsernameSkeleton
 from accounts.throttle import client_address, login_blocked
+from accounts.usernames import skeleton
 
 
 class ThrottledLoginMixin:
@@ -47,6 +49,16 @@ class SignupForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "email")
+
+    def clean_username(self) -> str:
+        username = super().clean_username()  # None when Django found a case-only twin
+        if username and UsernameSkeleton.objects.filter(skeleton=skeleton(username)).exists():
+            raise forms.ValidationError(
+                "That is too much like an existing username; people could mistake one for the "
+                "other. Pick another.",
+                code="look_alike",
+            )
+        return username
 
 
 class AccountDeleteForm(forms.Form):

@@ -1,7 +1,9 @@
-"""Rows the accounts app keeps: failed-login counts (see `accounts.throttle`)."""
+"""Rows the accounts app keeps: failed-login counts (see `accounts.throttle`) and each
+username's look-alike skeleton (see `accounts.usernames`)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 
@@ -17,3 +19,16 @@ class LoginFailureWindow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.failures} until {self.expires_at:%H:%M:%S}"
+
+
+class UsernameSkeleton(models.Model):
+    """What a user's name looks like (`accounts.usernames.skeleton`), unique across users, so
+    "саndidate" in Cyrillic cannot sign up beside "candidate". Kept by a post_save signal."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    skeleton = models.CharField(max_length=150, unique=True)
+
+    def __str__(self) -> str:
+        return self.skeleton

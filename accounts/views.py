@@ -8,9 +8,11 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from accounts.forms import AccountDeleteForm, LoginForm, SignupForm
+from accounts.models import UsernameSkeleton
 from interviews.exports import user_data
 from interviews.models import Attempt
 from live.exports import live_sessions_data
@@ -28,7 +30,15 @@ def signup(request: HttpRequest) -> HttpResponse:
     ):
         next_url = ""
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        with transaction.atomic():
+            user = form.save()
+            if not UsernameSkeleton.objects.filter(user=user).exists():
+                # A look-alike signed up between the form's check and this save.
+                transaction.set_rollback(True)
+                user = None
+        if user is None:
+            form.add_error("username", "That is too much like an existing username. Pick another.")
+            return render(request, "accounts/signup.html", {"form": form, "next": next_url})
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         # A path, never a URL name: `redirect()` would try to reverse "next=foo".
         return HttpResponseRedirect(next_url) if next_url else redirect("question_list")
@@ -43,6 +53,7 @@ def account(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache  # everything the user has, so no browser or proxy may keep a copy
 @login_required
 @require_http_methods(["GET"])
 def account_export(request: HttpRequest) -> JsonResponse:

@@ -936,3 +936,53 @@ def test_a_seat_stays_taken_after_the_seated_candidate_deletes_their_account(
     room_page = client.get(f"/live/{session.pk}/").content.decode()
     assert 'id="invite-url"' not in room_page
     assert "The candidate left" in room_page
+
+
+# --- 12. look-alike usernames, the export's caching --------------------------------------------
+
+
+def _sign_up(client, username: str):
+    return client.post(
+        "/accounts/signup/",
+        {"username": username, "email": "", "password1": RIGHT, "password2": RIGHT},
+    )
+
+
+@pytest.mark.parametrize(
+    "look_alike",
+    [
+        "\u0441\u0430ndidate",  # Cyrillic с and а
+        "candid\u0430te",  # one Cyrillic а
+        "C\u0430NDIDATE",  # case and a Cyrillic capital-looking а
+        "\u0441andidat\u0435",  # Cyrillic с and е
+        "c\u0391ndidate",  # Greek capital Α
+        "\uff43\uff41\uff4e\uff44\uff49\uff44\uff41\uff54\uff45",  # fullwidth (NFKC)
+        "Candidate",
+    ],
+    ids=["cyrillic-2", "cyrillic-1", "mixed-case", "cyrillic-ce", "greek", "fullwidth", "case"],
+)
+def test_a_username_that_looks_like_an_existing_one_is_refused(client, candidate, look_alike):
+    from django.contrib.auth.models import User
+
+    response = _sign_up(client, look_alike)
+    assert response.status_code == 200
+    page = response.content.decode()
+    # Case and compatibility forms Django already folds; the look-alike letters are ours.
+    assert "too much like an existing username" in page or "already exists" in page
+    assert User.objects.count() == 1
+
+
+def test_distinct_usernames_are_still_welcome(client, candidate):
+    from django.contrib.auth.models import User
+
+    for username in ("candidate2", "candidates", "\u0431\u043e\u0440\u0438\u0441"):  # борис
+        client.logout()
+        assert _sign_up(client, username).status_code == 302, username
+    assert User.objects.count() == 4
+
+
+def test_the_data_export_is_never_cached(candidate_client):
+    response = candidate_client.get("/accounts/export.json")
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
