@@ -273,6 +273,9 @@ warnings.filterwarnings(
 # Whiteboard scenes may be up to 5 MB (checked with a clear error in the view).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 STAGE_TEXT_MAX_CHARS = 20_000
+# How often one person may ask for the work-heavy pages, per minute (interviews.ratelimit).
+PREVIEWS_PER_MINUTE = 60
+COMPARES_PER_MINUTE = 30
 # A time report larger than this is a sleeping laptop or a forged request.
 STAGE_TIME_MAX_DELTA_SECONDS = 120
 GRADE_STALE_AFTER_SECONDS = env_int("GRADE_STALE_AFTER_SECONDS", 120)

@@ -986,3 +986,29 @@ def test_the_data_export_is_never_cached(candidate_client):
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     assert "private" in response["Cache-Control"]
+
+
+# --- rate limits where the work is user-triggered ----------------------------------------------
+
+
+def test_previews_are_rate_limited_per_person(candidate_client, other_candidate, settings):
+    from django.test import Client
+
+    settings.PREVIEWS_PER_MINUTE = 5
+    url = reverse("markdown_preview")
+    statuses = [candidate_client.post(url, {"text": "**hi**"}).status_code for _ in range(7)]
+    assert statuses == [200] * 5 + [429] * 2
+    htmx = candidate_client.post(url, {"text": "**hi**"}, headers={"HX-Request": "true"})
+    assert htmx.status_code == 200 and "previews in a minute" in htmx.content.decode()
+    other = Client()
+    other.force_login(other_candidate)
+    assert other.post(url, {"text": "**hi**"}).status_code == 200, "a budget per person"
+
+
+def test_compares_are_rate_limited_per_person(candidate_client, candidate, ad_question, settings):
+    settings.COMPARES_PER_MINUTE = 3
+    first = _graded(candidate, ad_question, {"goals": "one"})
+    second = _graded(candidate, ad_question, {"goals": "two"})
+    url = reverse("attempt_compare") + f"?a={first.pk}&b={second.pk}"
+    statuses = [candidate_client.get(url).status_code for _ in range(5)]
+    assert statuses == [200] * 3 + [429] * 2
