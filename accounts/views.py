@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -9,10 +8,11 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from accounts.forms import AccountDeleteForm, SignupForm
-from accounts.throttle import login_blocked, login_failed, login_succeeded
+from accounts.forms import AccountDeleteForm, LoginForm, SignupForm
+from accounts.models import UsernameSkeleton
 from interviews.exports import user_data
 from interviews.models import Attempt
 from live.exports import live_sessions_data
@@ -30,7 +30,15 @@ def signup(request: HttpRequest) -> HttpResponse:
     ):
         next_url = ""
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        with transaction.atomic():
+            user = form.save()
+            if not UsernameSkeleton.objects.filter(user=user).exists():
+                # A look-alike signed up between the form's check and this save.
+                transaction.set_rollback(True)
+                user = None
+        if user is None:
+            form.add_error("username", "That is too much like an existing username. Pick another.")
+            return render(request, "accounts/signup.html", {"form": form, "next": next_url})
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         # A path, never a URL name: `redirect()` would try to reverse "next=foo".
         return HttpResponseRedirect(next_url) if next_url else redirect("question_list")
@@ -45,6 +53,7 @@ def account(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache  # everything the user has, so no browser or proxy may keep a copy
 @login_required
 @require_http_methods(["GET"])
 def account_export(request: HttpRequest) -> JsonResponse:
@@ -77,23 +86,19 @@ class ThrottledLoginView(auth_views.LoginView):
 
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
-
-    def _identity(self) -> tuple[str, str]:
-        return self.request.POST.get("username", ""), self.request.META.get("REMOTE_ADDR", "")
-
-    def post(self, request, *args, **kwargs):
-        if login_blocked(*self._identity()):
-            minutes = max(1, settings.LOGIN_FAILURE_WINDOW_SECONDS // 60)
-            form = self.get_form()
-            form.errors.clear()
-            form.add_error(None, f"Too many failed attempts. Wait {minutes} minutes and try again.")
-            return self.render_to_response(self.get_context_data(form=form), status=429)
-        return super().post(request, *args, **kwargs)
+    form_class = LoginForm
 
     def form_invalid(self, form):
-        login_failed(*self._identity())
-        return super().form_invalid(form)
+        response = super().form_invalid(form)
+        if getattr(self.request, "login_throttled", False):
+            response.status_code = 429
+        return response
 
-    def form_valid(self, form):
-        login_succeeded(*self._identity())
-        return super().form_valid(form)
+
+def admin_login(request: HttpRequest, **kwargs) -> HttpResponse:
+    """The admin's login page with the same throttle (its form is `AdminLoginForm`, set in
+    accounts.apps), answering 429 while paused like the site's login."""
+    response = admin.site.login(request, **kwargs)
+    if getattr(request, "login_throttled", False):
+        response.status_code = 429
+    return response

@@ -6,6 +6,7 @@ silently falling back to a default nobody asked for.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from urllib.parse import urlparse
 
@@ -68,3 +69,14 @@ def env_float(name: str, default: float) -> float:
         return float(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={raw!r} is not a number.") from None
+
+
+def ip_networks(name: str, values: list[str]) -> None:
+    """Fail at start-up unless every value is an IP address or network (10.0.0.0/8)."""
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: {value!r} is not an IP address or network (e.g. 10.0.0.0/8)."
+            ) from None

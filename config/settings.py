@@ -12,7 +12,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_float, env_int, env_list, env_str, env_url
+from config.env import env_bool, env_float, env_int, env_list, env_str, env_url, ip_networks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -144,11 +144,26 @@ else:
 # Sessions are read on every autosave: serve them from the cache, backed by the database.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
+# channels_redis waits for a socket's messages with a blocking read of 5 s (BZPOPMIN), over and
+# over while the socket is idle. redis-py's default socket timeout is also 5 s, so that read often
+# timed out first and the error killed the consumer: idle sockets dropped every ~5 s. The read
+# timeout must outlast the blocking read; a dead Redis still fails at once (connection refused).
+CHANNEL_LAYER_SOCKET_TIMEOUT_SECONDS = 15
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": CHANNEL_LAYER_SOCKET_TIMEOUT_SECONDS,
+                        "socket_connect_timeout": 2,
+                        "socket_keepalive": True,
+                        "health_check_interval": 30,
+                    }
+                ]
+            },
         }
     }
 else:
@@ -217,6 +232,12 @@ CONTENT_SECURITY_POLICY = {
     "object-src": ["'none'"],
 }
 
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated).
+# Empty: the TCP peer is the client. Web runs uvicorn with --no-proxy-headers, so this is the only
+# place that decides (see "Running behind a proxy safely" in the README).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+ip_networks("TRUSTED_PROXIES", TRUSTED_PROXIES)
+
 # Failed logins allowed per username and per address within the window, then a pause.
 LOGIN_FAILURES_PER_USER = env_int("LOGIN_FAILURES_PER_USER", 5)
 LOGIN_FAILURES_PER_IP = env_int("LOGIN_FAILURES_PER_IP", 20)
@@ -257,6 +278,9 @@ warnings.filterwarnings(
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 STAGE_TEXT_MAX_CHARS = 20_000
 FOLLOW_UP_REPLY_MAX_CHARS = 2_000  # a reply to one follow-up question
+# How often one person may ask for the work-heavy pages, per minute (interviews.ratelimit).
+PREVIEWS_PER_MINUTE = 60
+COMPARES_PER_MINUTE = 30
 # A time report larger than this is a sleeping laptop or a forged request.
 STAGE_TIME_MAX_DELTA_SECONDS = 120
 GRADE_STALE_AFTER_SECONDS = env_int("GRADE_STALE_AFTER_SECONDS", 120)
@@ -264,7 +288,7 @@ GRADE_STALE_AFTER_SECONDS = env_int("GRADE_STALE_AFTER_SECONDS", 120)
 LIVE_INVITE_TTL_HOURS = env_int("LIVE_INVITE_TTL_HOURS", 24)
 LIVE_MESSAGE_MAX_BYTES = 16 * 1024
 LIVE_NOTE_MAX_CHARS = 2_000
-LIVE_RATE_PER_SECOND = 10  # sustained messages per connection, with a burst of LIVE_RATE_BURST
+LIVE_RATE_PER_SECOND = 10  # sustained messages per person and session, bursts of LIVE_RATE_BURST
 LIVE_RATE_BURST = 30
 # After "end", how long the candidate's page may take to save its last edits before the end anyway.
 LIVE_END_GRACE_SECONDS = 5.0

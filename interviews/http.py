@@ -7,6 +7,7 @@ Solo practice and live interviews both save through these, so a save means the s
 from __future__ import annotations
 
 import json
+import math
 from functools import wraps
 
 from django.conf import settings
@@ -47,11 +48,44 @@ def json_login_required(view):
     return wrapper
 
 
+# Digits a JSON integer may have: more is no version, count or coordinate, and Python would
+# answer a long one with its own digit-limit error (and spend quadratic time converting it).
+MAX_INT_DIGITS = 20
+
+
+def _refuse_constant(name: str):
+    raise BodyRefused(f"Numbers must be finite; {name} is not accepted.")
+
+
+def _bounded_int(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_INT_DIGITS:
+        raise BodyRefused(f"A number in the request is too long (over {MAX_INT_DIGITS} digits).")
+    return int(digits)
+
+
+def _finite_float(literal: str) -> float:
+    value = float(literal)
+    if not math.isfinite(value):  # 1e999 is valid JSON, and infinite
+        raise BodyRefused("Numbers must be finite; a number in the request is too large.")
+    return value
+
+
+def loads_strict(raw: bytes | str):
+    """`json.loads` without NaN, Infinity, infinite floats or over-long integers: each raises
+    BodyRefused with a message for the person, never Python's own."""
+    return json.loads(
+        raw,
+        parse_constant=_refuse_constant,
+        parse_int=_bounded_int,
+        parse_float=_finite_float,
+    )
+
+
 def read_json(request: HttpRequest, limit: int = MAX_JSON_BODY) -> dict:
     if len(request.body) > limit:
         raise BodyRefused("The request is too large.", 413)
     try:
-        data = json.loads(request.body or b"null")
+        data = loads_strict(request.body or b"null")
     except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
         raise BodyRefused("The request body is not valid JSON.") from None
     if not isinstance(data, dict):

@@ -1,10 +1,24 @@
-"""Markdown for candidates' answers, rendered and then sanitised.
+"""Markdown for candidates' answers, rendered and then sanitised, in bounded time.
 
 Sanitising after rendering (nh3, an allow-list) is what keeps scripts, event
 handlers and `javascript:` URLs out, whatever the markdown produced.
+
+Bounded time: Python-Markdown's link and image patterns scan, for every `[`, forward to its
+closing `]` (and after `](` to the closing `)`), one character at a time in Python. An unclosed
+`[` scans to the end of its paragraph, so n brackets in a paragraph of length L cost n x L: a
+20,000-character bracket flood took 40 s. Three patterns try each `[` (link, reference, short
+reference; images likewise from `![`), and a matched one scans its `(...)` once more: at most
+4 x L characters a bracket. Autolinks and inline HTML scan from every `<` too, in C, about 20
+times cheaper per character. Before rendering, `_bounded` adds up that work (a paragraph being the
+lines between blank lines, which no inline text crosses); while it is over budget, the costliest
+paragraph is taken out of the markdown and shown as plain text (escaped, line breaks kept).
 """
 
 from __future__ import annotations
+
+import html
+import re
+import secrets
 
 import markdown as md
 import nh3
@@ -15,13 +29,54 @@ _ALLOWED_TAGS = {
 }  # fmt: skip
 _ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 
+# Characters the link patterns may scan (~0.1 us each in Python): about 0.2 s on the 2-core machine.
+LINK_SCAN_BUDGET = 2_000_000
+_SCANS_PER_BRACKET = 4
+# The same for `<` (regular expressions in C, ~0.015 us a character): about 0.15 s.
+ANGLE_SCAN_BUDGET = 10_000_000
+_COSTS = (("[", _SCANS_PER_BRACKET, LINK_SCAN_BUDGET), ("<", 1, ANGLE_SCAN_BUDGET))
+_PARAGRAPH_BREAK = re.compile(r"(\n[ \t]*\n)")
+
+
+def _bounded(text: str) -> tuple[str, dict[str, str]]:
+    """`text` with its costliest paragraphs replaced by placeholders until the scans fit the
+    budgets, and the plain-text HTML of each placeholder."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    parts = _PARAGRAPH_BREAK.split(text)  # paragraphs at even indexes, the breaks between them odd
+    plain: dict[int, str] = {}
+    for char, scans, budget in _COSTS:
+        costs = sorted(
+            ((scans * parts[i].count(char) * len(parts[i]), i) for i in range(0, len(parts), 2)),
+            reverse=True,
+        )
+        total = sum(cost for cost, i in costs if i not in plain)
+        for cost, i in costs:
+            if total <= budget:
+                break
+            if i not in plain:
+                plain[i] = parts[i]
+                total -= cost
+    if not plain:
+        return text, {}
+    # Only letters and digits, so markdown leaves it alone; random, so no answer can forge one.
+    nonce = secrets.token_hex(8)
+    placeholders = {}
+    for i, paragraph in plain.items():
+        token = f"chalktalkplain{nonce}n{i}"
+        placeholders[token] = html.escape(paragraph).replace("\n", "<br>\n")
+        parts[i] = token
+    return "".join(parts), placeholders
+
 
 def render_markdown(text: str) -> str:
-    html = md.markdown(
-        text, extensions=["fenced_code", "tables", "sane_lists"], output_format="html"
+    bounded, placeholders = _bounded(text)
+    rendered = md.markdown(
+        bounded, extensions=["fenced_code", "tables", "sane_lists"], output_format="html"
     )
+    for token, plain in placeholders.items():
+        rendered = rendered.replace(token, plain)
     return nh3.clean(
-        html,
+        rendered,
         tags=_ALLOWED_TAGS,
         attributes=_ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},

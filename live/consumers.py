@@ -12,38 +12,48 @@ import asyncio
 import contextlib
 import json
 import logging
-import time
+from importlib import import_module
 from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.core.cache import cache
 from django.template.loader import render_to_string
+from django.utils.crypto import constant_time_compare
 
+from interviews.http import BodyRefused, loads_strict
 from live import events, services
 from live.models import LiveSession
 from live.services import LiveRefused
 
 log = logging.getLogger(__name__)
+_SESSION_ENGINE = import_module(settings.SESSION_ENGINE)
 
+CLOSE_SIGNED_OUT = 4401
 CLOSE_NOT_ALLOWED = 4403
 CLOSE_TOO_MANY = 4429
 MAX_RATE_STRIKES = 20  # refused messages in a row before the connection is closed
 
 
-class TokenBucket:
-    def __init__(self, rate: float, burst: int):
-        self.rate, self.burst = rate, burst
-        self.tokens, self.at = float(burst), time.monotonic()
+async def _message_allowed(session_id: int, user_id: int) -> bool:
+    """One more message from this person in this room, within LIVE_RATE_BURST per window of
+    LIVE_RATE_BURST / LIVE_RATE_PER_SECOND seconds (30 per 3 s: 10 a second, bursts of 30).
 
-    def take(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
-        self.at = now
-        if self.tokens < 1:
-            return False
-        self.tokens -= 1
+    Counted in the cache per person and session, not per connection: dropping the socket and
+    opening a new one does not start a fresh allowance. add() starts the window, incr() keeps its
+    expiry; both are atomic in Redis, so two tabs share one count."""
+    window = max(1, round(settings.LIVE_RATE_BURST / settings.LIVE_RATE_PER_SECOND))
+    key = f"live-rate:{session_id}:{user_id}"
+    if await cache.aadd(key, 1, timeout=window):
         return True
+    try:
+        count = await cache.aincr(key)
+    except ValueError:  # the window ended between add() and incr()
+        await cache.aadd(key, 1, timeout=window)
+        return True
+    return count <= settings.LIVE_RATE_BURST
 
 
 class FrameError(Exception):
@@ -84,7 +94,8 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_NOT_ALLOWED)
             return
         self.role = role
-        self.bucket = TokenBucket(settings.LIVE_RATE_PER_SECOND, settings.LIVE_RATE_BURST)
+        self.user_id = user.pk
+        self.session_key = self.scope["session"].session_key
         self.strikes = 0
         self.peers: dict[str, str] = {}  # channel name -> role of the other sockets in the room
         await self.accept()
@@ -93,6 +104,10 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
             group = events.group_name(self.session_id, audience)
             await self.channel_layer.group_add(group, self.channel_name)
             self.groups_joined.append(group)
+        # Logging out (in any tab of this browser) closes this socket at once.
+        group = events.login_group(self.session_key)
+        await self.channel_layer.group_add(group, self.channel_name)
+        self.groups_joined.append(group)
         await self.send_room_state()
         await self._announce("hello")
 
@@ -106,8 +121,12 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
     # --- incoming ----------------------------------------------------------------------------
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        # The logout event may still be on its way: nothing is done for a login that has ended.
+        if not await database_sync_to_async(self._still_signed_in)():
+            await self.close(code=CLOSE_SIGNED_OUT)
+            return
         try:
-            if not self.bucket.take():
+            if not await _message_allowed(self.session_id, self.user_id):
                 self.strikes += 1
                 if self.strikes > MAX_RATE_STRIKES:
                     await self.close(code=CLOSE_TOO_MANY)
@@ -142,7 +161,9 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
         if len(text_data.encode("utf-8", "surrogatepass")) > settings.LIVE_MESSAGE_MAX_BYTES:
             raise FrameError("too_large", "That message is too large.")
         try:
-            data = json.loads(text_data)
+            data = loads_strict(text_data)
+        except BodyRefused as exc:  # NaN, Infinity, a number too long
+            raise FrameError("invalid", str(exc)) from None
         except (ValueError, RecursionError):
             raise FrameError("malformed", "That message is not valid JSON.") from None
         if not isinstance(data, dict) or not isinstance(data.get("type"), str):
@@ -224,6 +245,10 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
         if event.get("data"):
             await self.send_json(event["data"])
 
+    async def live_signed_out(self, event: dict[str, Any]) -> None:
+        """This socket's login ended (`events.close_login_sockets`)."""
+        await self.close(code=CLOSE_SIGNED_OUT)
+
     async def live_presence(self, event: dict[str, Any]) -> None:
         """Who else is in the room: each socket announces itself; the others answer 'here'."""
         sender, kind = event["channel"], event["kind"]
@@ -265,6 +290,17 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
         await self.send_json(state)
 
     # --- database -----------------------------------------------------------------------------
+
+    def _still_signed_in(self) -> bool:
+        """The socket's login still holds: its session exists, for this user, and was not ended
+        by a password change (the session's hash still matches the user's)."""
+        store = _SESSION_ENGINE.SessionStore(session_key=self.session_key)
+        if store.get(SESSION_KEY) != str(self.user_id):
+            return False
+        user = get_user_model().objects.filter(pk=self.user_id, is_active=True).first()
+        return user is not None and constant_time_compare(
+            store.get(HASH_SESSION_KEY, ""), user.get_session_auth_hash()
+        )
 
     @database_sync_to_async
     def _role_of(self, user) -> str | None:

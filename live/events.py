@@ -11,6 +11,7 @@ that could still roll back.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from typing import Any, Literal
 
@@ -24,6 +25,21 @@ log = logging.getLogger(__name__)
 
 def group_name(session_id: int, audience: Audience) -> str:
     return f"live-{session_id}" if audience == "all" else f"live-{session_id}-{audience}"
+
+
+def login_group(session_key: str) -> str:
+    """Every live socket opened with one browser login (hashed: the key is a credential)."""
+    return "live-login-" + hashlib.sha256(session_key.encode()).hexdigest()[:32]
+
+
+def close_login_sockets(session_key: str) -> None:
+    """The login is over (logout, account deleted): close the sockets it opened, now."""
+    try:
+        async_to_sync(get_channel_layer().group_send)(
+            login_group(session_key), {"type": "live.signed_out"}
+        )
+    except Exception:  # each socket also re-checks its login on every message it receives
+        log.warning("live: could not close the sockets of a login that ended", exc_info=True)
 
 
 def layer_message(

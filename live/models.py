@@ -48,6 +48,9 @@ class LiveSession(models.Model):
         Attempt, null=True, blank=True, on_delete=models.SET_NULL, related_name="live_session"
     )
     invite_token = models.CharField(max_length=64, unique=True, default=new_invite_token)
+    # Set when a candidate takes the seat, and never cleared: if they later delete their account
+    # (candidate becomes NULL), the link must not seat a stranger beside the first one's notes.
+    seat_taken_at = models.DateTimeField(null=True, blank=True)
     invite_expires_at = models.DateTimeField(default=default_invite_expiry)
     state = models.CharField(max_length=10, choices=State.choices, default=State.LOBBY)
     current_stage = models.CharField(max_length=12, choices=STAGE_CHOICES, default=STAGES[0])
@@ -91,6 +94,11 @@ class LiveSession(models.Model):
     @property
     def invite_expired(self) -> bool:
         return timezone.now() >= self.invite_expires_at
+
+    @property
+    def candidate_left(self) -> bool:
+        """Someone took the seat and has since deleted their account."""
+        return self.seat_taken_at is not None and self.candidate_id is None
 
     @property
     def is_open(self) -> bool:

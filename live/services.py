@@ -58,7 +58,10 @@ def session_data(session: LiveSession) -> dict[str, Any]:
         "clock": {"elapsed": round(session.clock_elapsed(), 1), "running": session.clock_started_at is not None},
         "total_seconds": session.question.total_minutes * 60,
         "drawing_allowed": session.candidate_allows_drawing,
+        # In every state and session event, so a page that reconnects mid-end still saves and ends.
+        "ending": session.end_requested_at is not None and session.is_open,
         "candidate": session.candidate.get_username() if session.candidate_id else None,
+        "candidate_left": session.candidate_left,
         "review_url": reverse("live_review", args=[session.pk]),
     }  # fmt: skip
 
@@ -93,7 +96,7 @@ def join_refusal(session: LiveSession | None) -> str | None:
     """Why a newcomer cannot take the seat through this invite, or None when they can."""
     if session is None:
         return "This invite link is not valid. Ask your interviewer for a new one."
-    if session.candidate_id is not None:
+    if session.candidate_id is not None or session.seat_taken_at is not None:
         return "Someone else has already joined this interview; the link works once."
     if session.state == LiveSession.State.ENDED:
         return "This interview has ended."
@@ -117,13 +120,14 @@ def live_session_join(*, token: str, user) -> LiveSession:
         if refusal:
             raise LiveRefused(refusal)
         session.candidate = user
+        session.seat_taken_at = timezone.now()
         session.attempt = attempt_start(
             user=user, question=session.question, mode=Attempt.Mode.LIVE
         )
         # The interviewer may have moved on in the lobby already.
         Attempt.objects.filter(pk=session.attempt.pk).update(current_stage=session.current_stage)
         session.attempt.current_stage = session.current_stage
-        session.save(update_fields=["candidate", "attempt"])
+        session.save(update_fields=["candidate", "seat_taken_at", "attempt"])
         _broadcast_session(session)
     return session
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
@@ -32,6 +33,10 @@ from live.services import LiveRefused
 from rubric.stages import STAGES
 
 
+class LiveCreateForm(forms.Form):
+    question = forms.SlugField(max_length=80)
+
+
 def _session_for(request: HttpRequest, pk: int) -> tuple[LiveSession, str]:
     """The session and the user's role in it; anyone else gets a 404 (nothing to learn)."""
     session = get_object_or_404(
@@ -47,6 +52,10 @@ def _session_for(request: HttpRequest, pk: int) -> tuple[LiveSession, str]:
 @login_required
 @require_GET
 def live_list(request: HttpRequest) -> HttpResponse:
+    return _list_page(request)
+
+
+def _list_page(request: HttpRequest, status: int = 200) -> HttpResponse:
     sessions = (
         LiveSession.objects.filter(Q(interviewer=request.user) | Q(candidate=request.user))
         .select_related("question", "interviewer", "candidate", "attempt__grade")
@@ -57,19 +66,26 @@ def live_list(request: HttpRequest) -> HttpResponse:
         request,
         "live/list.html",
         {"sessions": sessions, "questions": questions.order_by("title")},
+        status=status,
     )
 
 
 @login_required
 @require_POST
 def live_create(request: HttpRequest) -> HttpResponse:
-    # Bank questions only: a custom question is private to its owner.
-    question = Question.objects.filter(
-        in_bank=True, slug=request.POST.get("question", ""), is_active=True
-    ).first()
+    # Bank questions only: a custom question is private to its owner. A slug field refuses what
+    # no slug holds (a NUL byte, which PostgreSQL cannot even compare) before any query.
+    form = LiveCreateForm(request.POST)
+    question = (
+        Question.objects.filter(
+            in_bank=True, slug=form.cleaned_data["question"], is_active=True
+        ).first()
+        if form.is_valid()
+        else None
+    )
     if question is None:
         messages.error(request, "Pick a question for the interview.")
-        return redirect("live_list")
+        return _list_page(request, status=400)
     session = services.live_session_create(interviewer=request.user, question=question)
     return redirect("live_room", pk=session.pk)
 

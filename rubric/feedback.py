@@ -24,7 +24,7 @@ from rubric.llm_prompt import (
     parse_feedback,
     request_hash,
 )
-from rubric.models import Grade, LLMFeedback
+from rubric.models import Grade, LLMDailyUsage, LLMFeedback
 from rubric.services import bank_for_grade
 from rubric.stages import STAGES
 
@@ -66,19 +66,10 @@ def feedback_request(*, grade: Grade, user) -> LLMFeedback:
     existing = LLMFeedback.objects.filter(grade=grade).first()
     if existing and not (existing.status == LLMFeedback.Status.FAILED or _abandoned(existing)):
         return existing
-    since = timezone.now() - timedelta(days=1)
-    recent = LLMFeedback.objects.filter(created_at__gte=since, from_cache=False)
-    if recent.filter(requested_by=user).count() >= settings.LLM_DAILY_LIMIT_PER_USER:
-        raise FeedbackRefused(
-            f"You have used today's {settings.LLM_DAILY_LIMIT_PER_USER} feedback requests. Try again tomorrow."
-        )
-    if recent.count() >= settings.LLM_DAILY_LIMIT_TOTAL:
-        raise FeedbackRefused(
-            "Feedback is paused for today because the service's daily budget is spent."
-        )
     request, _, _ = _request_for(grade)
     try:
         with transaction.atomic():
+            _budget_claim(user=user)  # rolled back with the rest if the request fails below
             if existing:
                 existing.delete()
             feedback = LLMFeedback.objects.create(
@@ -92,6 +83,45 @@ def feedback_request(*, grade: Grade, user) -> LLMFeedback:
     except IntegrityError:  # another tab asked at the same moment: use its request
         return LLMFeedback.objects.get(grade=grade)
     return feedback
+
+
+def _budget_claim(*, user) -> None:
+    """Take one request from today's budgets (the user's, then the service's), or refuse.
+
+    1. Make sure today's two counter rows exist (an insert that ignores a racing twin).
+    2. `UPDATE ... SET requests = requests + 1 WHERE requests < limit`: the row lock makes
+       concurrent claims wait for each other, and each re-checks the limit on the row as the
+       previous one left it, so no two requests can take the last unit.
+    3. The caller's transaction holds both locks until the feedback row is created.
+    """
+    day = timezone.localdate()
+    LLMDailyUsage.objects.bulk_create(
+        [LLMDailyUsage(day=day, user=user), LLMDailyUsage(day=day, user=None)],
+        ignore_conflicts=True,
+    )
+    limit = settings.LLM_DAILY_LIMIT_PER_USER
+    if not _claim(LLMDailyUsage.objects.filter(day=day, user=user), limit):
+        raise FeedbackRefused(
+            f"You have used today's {limit} feedback requests. Try again tomorrow."
+        )
+    if not _claim(
+        LLMDailyUsage.objects.filter(day=day, user__isnull=True), settings.LLM_DAILY_LIMIT_TOTAL
+    ):
+        raise FeedbackRefused(
+            "Feedback is paused for today because the service's daily budget is spent."
+        )
+
+
+def _claim(rows, limit: int) -> bool:
+    return rows.filter(requests__lt=limit).update(requests=F("requests") + 1) == 1
+
+
+def _budget_refund(feedback: LLMFeedback) -> None:
+    """An answer served from the cache cost no model call: give its request back."""
+    day = timezone.localdate(feedback.created_at)
+    LLMDailyUsage.objects.filter(
+        Q(user_id=feedback.requested_by_id) | Q(user__isnull=True), day=day, requests__gt=0
+    ).update(requests=F("requests") - 1)
 
 
 # A feedback still queued or running after this long lost its worker; it may be asked again.
@@ -139,13 +169,15 @@ def feedback_run(*, feedback_id: int) -> LLMFeedback | None:
         .first()
     )
     if cached:
-        _record(
-            feedback,
-            result=cached.result,
-            score=cached.score,
-            dropped=cached.dropped_quotes,
-            from_cache=True,
-        )
+        with transaction.atomic():
+            _record(
+                feedback,
+                result=cached.result,
+                score=cached.score,
+                dropped=cached.dropped_quotes,
+                from_cache=True,
+            )
+            _budget_refund(feedback)
         return feedback
     request, answer_text, criteria = _request_for(feedback.grade)
     reply = chat(request)

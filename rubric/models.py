@@ -191,3 +191,30 @@ class LLMFeedback(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+class LLMDailyUsage(models.Model):
+    """Feedback requests counted against a day's budget: one row per user and day, and one row
+    per day with no user for the service's total. Claimed with a conditional UPDATE
+    (`rubric.feedback`), so concurrent requests cannot both take the last one."""
+
+    day = models.DateField()
+    user = models.ForeignKey("auth.User", null=True, on_delete=models.CASCADE, related_name="+")
+    requests = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "user"],
+                condition=models.Q(user__isnull=False),
+                name="llm_usage_one_row_per_user_day",
+            ),
+            models.UniqueConstraint(
+                fields=["day"],
+                condition=models.Q(user__isnull=True),
+                name="llm_usage_one_total_per_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.user_id or 'total'}: {self.requests}"

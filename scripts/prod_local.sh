@@ -63,7 +63,8 @@ echo "prod-local: worker and beat running (logs: .stamps/prod-worker.log, .stamp
 echo "prod-local: Chalktalk (production settings) on http://$HOST:$PORT/"
 
 # uvicorn runs as a child we wait on (not exec'd) so a signal to this script reaches the trap at once.
+# --no-proxy-headers as in docker/compose.yaml: the app reads X-Forwarded-* from TRUSTED_PROXIES only.
 "$VENV/uvicorn" config.asgi:application --host "$HOST" --port "$PORT" --workers 2 \
-  --lifespan off --proxy-headers &
+  --lifespan off --no-proxy-headers &
 pids+=($!)
 wait "${pids[-1]}"

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -109,35 +110,45 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
 @pytest.fixture
 def served_app(transactional_db, tmp_path):
     """The ASGI app under uvicorn with 2 workers, as a subprocess on the test database."""
+    args = ["config.asgi:application", "--workers", "2", "--lifespan", "off", "--no-proxy-headers"]
+    with serve(args, {"ALLOWED_HOSTS": "127.0.0.1"}, tmp_path / "uvicorn.log") as base:
+        yield base
+
+
+@contextmanager
+def serve(uvicorn_args: list[str], env: dict[str, str], log_path: Path):
+    """Run `uvicorn <uvicorn_args>` on a free loopback port against the test database; yield
+    its base URL once /healthz answers."""
     assert connection.vendor == "postgresql", (
         "served-app tests run on PostgreSQL (set DATABASE_URL)"
     )
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    log_path = tmp_path / "uvicorn.log"
-    env = {**os.environ, "DATABASE_URL": _database_url(), "ALLOWED_HOSTS": "127.0.0.1"}
+    env = {**os.environ, "DATABASE_URL": _database_url(), **env}
     with open(log_path, "w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1",
-             "--port", str(port), "--workers", "2", "--lifespan", "off", "--log-level", "warning"],
+            [sys.executable, "-m", "uvicorn", *uvicorn_args, "--host", "127.0.0.1", "--port", str(port),
+             "--log-level", "warning"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     import httpx
 
     deadline = time.monotonic() + 30
-    while True:
-        assert process.poll() is None, f"uvicorn exited:\n{log_path.read_text()[-3000:]}"
-        try:
-            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        assert time.monotonic() < deadline, "uvicorn did not start within 30 s"
-        time.sleep(0.2)
-    yield base
-    _stop(process)
+    try:
+        while True:
+            assert process.poll() is None, f"uvicorn exited:\n{log_path.read_text()[-3000:]}"
+            try:
+                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "uvicorn did not start within 30 s"
+            time.sleep(0.2)
+        yield base
+    finally:
+        _stop(process)
 
 
 def _stop(process: subprocess.Popen) -> None:

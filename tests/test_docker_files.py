@@ -18,7 +18,6 @@ APP_SERVICES = {"web", "worker", "scheduler", "migrate"}
 # Variables that are not Django settings but are still read by something we run.
 NOT_SETTINGS = {
     "POSTGRES_PASSWORD": "Compose: the postgres service's password, and inside DATABASE_URL",
-    "FORWARDED_ALLOW_IPS": "uvicorn --proxy-headers: which peers may set X-Forwarded-*",
 }
 ENV_CALL = re.compile(r"\benv_(?:str|bool|int|url|list|float)\(\s*[\"']([A-Z][A-Z0-9_]*)[\"']")
 INTERPOLATION = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)")
@@ -211,3 +210,19 @@ def test_web_healthcheck_calls_the_liveness_url():
     # Production redirects plain http to https unless the proxy's header says it was https.
     assert "X-Forwarded-Proto': 'https'" in test
     assert resolve("/healthz").url_name == "healthz"
+
+
+def test_uvicorn_never_believes_x_forwarded_for_itself():
+    """Client addresses (login throttling) come from TRUSTED_PROXIES in the app, never from
+    uvicorn trusting X-Forwarded-For (FORWARDED_ALLOW_IPS=* let any client name its address)."""
+    command = _command(_compose()["services"]["web"])
+    assert "--no-proxy-headers" in command and "--proxy-headers" not in command
+    assert "--forwarded-allow-ips" not in command
+    assert "--no-proxy-headers" in (ROOT / "scripts" / "prod_local.sh").read_text()
+    values = dict(
+        line.split("=", 1)
+        for line in ENV_EXAMPLE.read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+    assert "FORWARDED_ALLOW_IPS" not in values
+    assert values["TRUSTED_PROXIES"] == "", "nobody is trusted until the operator names the proxy"

@@ -25,6 +25,7 @@ from interviews.http import (
 from interviews.markdown import render_markdown
 from interviews.models import Attempt, FollowUp, HintUse, StageResponse, Whiteboard
 from interviews.practice_page import follow_up_box, hint_box, practice_context
+from interviews.ratelimit import rate_allowed
 from interviews.services import (
     AttemptLocked,
     attempt_submit,
@@ -197,7 +198,16 @@ def _follow_up_fragment(
 
 @login_required
 @require_POST
-def markdown_preview(request: HttpRequest) -> HttpResponse:
+def markdown_preview(request: HtmxHttpRequest) -> HttpResponse:
+    limit = settings.PREVIEWS_PER_MINUTE
+    if not rate_allowed(kind="preview", user_id=request.user.pk, limit=limit):
+        # htmx swaps only 2xx answers: it gets the notice as the preview; anything else a 429.
+        return render(
+            request,
+            "interviews/_markdown_preview.html",
+            {"refused": f"That is {limit} previews in a minute; wait a moment and try again."},
+            status=200 if request.htmx else 429,
+        )
     text = request.POST.get("text", "")[: settings.STAGE_TEXT_MAX_CHARS]
     return render(
         request,

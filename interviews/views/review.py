@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,6 +14,7 @@ from interviews.compare import compare_attempts
 from interviews.exports import attempt_markdown
 from interviews.hooks import running_elsewhere
 from interviews.progress import progress_for
+from interviews.ratelimit import rate_allowed
 from interviews.replay import replay_timeline
 from interviews.views.common import get_attempt_for_user
 from rubric.models import Grade
@@ -83,6 +85,11 @@ def attempt_compare(request: HttpRequest) -> HttpResponse:
     first, second = sorted(
         (get_attempt_for_user(request, pk) for pk in ids), key=lambda a: a.started_at
     )
+    limit = settings.COMPARES_PER_MINUTE
+    if not rate_allowed(kind="compare", user_id=request.user.pk, limit=limit):
+        problem = f"That is {limit} comparisons in a minute; wait a moment and reload."
+        context = {"first": first, "second": second, "problem": problem, "comparison": None}
+        return render(request, "interviews/compare.html", context, status=429)
     graded = (
         Grade.objects.filter(attempt__in=[first, second], status=Grade.Status.DONE).count() == 2
     )

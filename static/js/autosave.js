@@ -4,6 +4,9 @@
 // {text, version}; the server writes only if the version still matches, otherwise it answers
 // 409 with its text so the person can choose. Until a save is confirmed the text also sits in
 // localStorage, so a reload, a crash or a dropped connection keeps it.
+//
+// Saves wait for a pause in typing (debounceMs), but never longer than maxWaitMs after the first
+// edit not yet sent: someone who types without stopping still reaches the server every ~2 s.
 
 import { csrfToken } from "./dom.js";
 
@@ -29,6 +32,7 @@ export class VersionedDocument {
     serverText,
     onEvent,
     debounceMs = 800,
+    maxWaitMs = 1500,
     toBody = (text, version) => ({ text, version }),
     fromConflict = (body) => ({ serverText: body.text, version: body.version }),
   }) {
@@ -41,6 +45,8 @@ export class VersionedDocument {
     this.savedText = serverText;
     this.onEvent = onEvent;
     this.debounceMs = debounceMs;
+    this.maxWaitMs = maxWaitMs;
+    this.unsentSince = null; // when the oldest edit not yet sent was made
     this.inFlight = null;
     this.timer = null;
     this.retries = 0;
@@ -77,9 +83,16 @@ export class VersionedDocument {
 
   edit(text) {
     this.text = text;
+    this.unsentSince ??= Date.now();
     this.storeLocal();
     this.onEvent("dirty");
-    if (!this.blocked) this.schedule(this.debounceMs);
+    if (!this.blocked) this.scheduleEdit();
+  }
+
+  /** After a pause in typing, or once the oldest unsent edit is maxWaitMs old, whichever is first. */
+  scheduleEdit() {
+    const waited = Date.now() - (this.unsentSince ?? Date.now());
+    this.schedule(Math.max(0, Math.min(this.debounceMs, this.maxWaitMs - waited)));
   }
 
   storeLocal() {
@@ -131,6 +144,7 @@ export class VersionedDocument {
   async save() {
     if (this.inFlight || this.blocked || !this.dirty) return this.inFlight;
     const sent = this.text;
+    this.unsentSince = null; // edits from now on wait for the next save
     this.onEvent("saving");
     this.inFlight = this.post(sent).finally(() => {
       this.inFlight = null;
@@ -152,14 +166,7 @@ export class VersionedDocument {
     }
     const body = await response.json().catch(() => ({}));
     if (response.ok) {
-      this.version = body.version;
-      this.savedText = sent;
-      this.retries = 0;
-      this.lastSavedAt = Date.now();
-      if (this.text === sent) this.clearLocal();
-      else this.storeLocal();
-      this.onEvent("saved");
-      if (this.dirty) this.schedule(this.debounceMs);
+      this.confirmed(sent, body.version);
       return;
     }
     if (response.status === 409 && body.locked) {
@@ -168,8 +175,15 @@ export class VersionedDocument {
       return;
     }
     if (response.status === 409) {
+      const conflict = this.fromConflict(body);
+      if (conflict.serverText === sent) {
+        // Not someone else's edit: an earlier try of this very save committed, and its answer
+        // was lost (a dropped connection, a worker killed). The server holds what we sent.
+        this.confirmed(sent, conflict.version);
+        return;
+      }
       this.blocked = true;
-      this.onEvent("conflict", this.fromConflict(body));
+      this.onEvent("conflict", conflict);
       return;
     }
     if (response.status === 401) {
@@ -183,6 +197,18 @@ export class VersionedDocument {
       return;
     }
     return this.retryLater();
+  }
+
+  /** The server holds `sent` at `version`. */
+  confirmed(sent, version) {
+    this.version = version;
+    this.savedText = sent;
+    this.retries = 0;
+    this.lastSavedAt = Date.now();
+    if (this.text === sent) this.clearLocal();
+    else this.storeLocal();
+    this.onEvent("saved");
+    if (this.dirty) this.scheduleEdit();
   }
 
   retryLater() {

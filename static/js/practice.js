@@ -22,9 +22,15 @@ function renderSaveState() {
   const all = Object.values(docs);
   let status = "saved";
   let label = "All changes saved";
+  const inConflict = stageKeys.filter((k) => docs[k].inConflict);
   if (lastError) {
     status = "error";
     label = lastError;
+  } else if (inConflict.length) {
+    // Never "saved" while the person still has to choose which version to keep.
+    status = "conflict";
+    const names = inConflict.map((k) => `“${$(`[data-stage-button="${k}"] .stage-nav__name`).textContent}”`);
+    label = `Not saved: ${names.join(", ")} changed somewhere else — choose a version`;
   } else if (all.some((d) => d.offlineRetryAt)) {
     const wait = Math.max(0, Math.ceil((Math.min(...all.filter((d) => d.offlineRetryAt).map((d) => d.offlineRetryAt)) - Date.now()) / 1000));
     status = "offline";
@@ -87,6 +93,7 @@ function onDocEvent(key, event, detail = {}) {
   if (event === "error") lastError = detail.message;
   if (event === "conflict") {
     doc.conflict = detail;
+    doc.inConflict = true;
     $(`[data-conflict="${key}"]`).classList.add("is-visible");
   }
   if (event === "locked") {
@@ -106,14 +113,17 @@ for (const key of stageKeys) {
 $$("[data-conflict-keep]").forEach((button) =>
   button.addEventListener("click", () => {
     const key = button.dataset.conflictKeep;
+    docs[key].inConflict = false;
     docs[key].keepLocal(docs[key].conflict.version);
     $(`[data-conflict="${key}"]`).classList.remove("is-visible");
+    renderSaveState();
   }),
 );
 $$("[data-conflict-take]").forEach((button) =>
   button.addEventListener("click", () => {
     const key = button.dataset.conflictTake;
     const { serverText, version } = docs[key].conflict;
+    docs[key].inConflict = false;
     docs[key].takeServer(serverText, version);
     $(`[data-stage-text="${key}"]`).value = serverText;
     $(`[data-conflict="${key}"]`).classList.remove("is-visible");

@@ -22,6 +22,8 @@ def grade_line(bank: Bank, line: str, number: int) -> dict[str, Any]:
             "id": None,
             "error": f"line {number}: not valid JSON ({exc.msg} at column {exc.colno})",
         }
+    except ValueError:  # Python's digit limit on an integer thousands of digits long
+        return {"id": None, "error": f"line {number}: a number on this line is too long"}
     if not isinstance(data, dict):
         return {"id": None, "error": f"line {number}: expected a JSON object"}
     answer_id = data.get("id")

@@ -9,6 +9,8 @@ if (currentStage() !== stage) showStage(stage, { focus: false });
 
 on("session", (data) => {
   if (data.state === "ended") allowLeave();
+  // Also from the state a reconnect brings: the "ending" event may have gone out while away.
+  if (data.ending) saveForEnd();
   if (data.stage !== stage) {
     stage = data.stage;
     toast(`Your interviewer moved on to “${data.stage_label}”.`);
@@ -19,11 +21,17 @@ on("session", (data) => {
 });
 
 // The interviewer is ending the interview: save the last edits, then let the server end it.
-on("ending", async () => {
-  toast("Your interviewer is ending the interview — saving your last changes…");
-  await flushAll();
-  send({ type: "saved_for_end" });
-});
+let endingSaves = null;
+function saveForEnd() {
+  endingSaves ||= (async () => {
+    toast("Your interviewer is ending the interview — saving your last changes…");
+    await flushAll();
+    // Sent now, or after the reconnect (whose state says "ending" again) if the socket is down.
+    if (!send({ type: "saved_for_end" })) endingSaves = null;
+  })();
+  return endingSaves;
+}
+on("ending", saveForEnd);
 
 on("hint", (data) => {
   toast(`New hint from your interviewer for “${data.stage_label}”.`);

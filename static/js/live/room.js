@@ -38,7 +38,8 @@ root.addEventListener("htmx:wsOpen", (event) => {
 root.addEventListener("htmx:wsClose", (event) => {
   socket = null;
   const code = event.detail.event.code;
-  if (code === 4403) setConnection("error", "Not allowed in this room");
+  if (code === 4401) setConnection("error", "Signed out — log in again to rejoin");
+  else if (code === 4403) setConnection("error", "Not allowed in this room");
   else if (code === 4429) setConnection("error", "Disconnected: too many messages. Reload the page.");
   else setConnection("connecting", "Reconnecting…");
 });
