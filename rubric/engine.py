@@ -897,8 +897,11 @@ def grade(
         else None
     )
     if cap is not None:
-        # The stage bars are capped too, so no bar contradicts the headline.
+        # The text's stage bars are capped too, so no bar contradicts the headline; the board is
+        # judged on its own (its criteria already know whether it is about this question).
         result.score = min(result.score, cap)
-        result.stage_scores = {k: min(v, cap) for k, v in result.stage_scores.items()}
+        result.stage_scores = {
+            k: v if k == DIAGRAM else min(v, cap) for k, v in result.stage_scores.items()
+        }
     result.band = hire_band(result.score)
     return result
