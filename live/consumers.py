@@ -121,11 +121,11 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
     # --- incoming ----------------------------------------------------------------------------
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        # The logout event may still be on its way: nothing is done for a login that has ended.
-        if not await database_sync_to_async(self._still_signed_in)():
-            await self.close(code=CLOSE_SIGNED_OUT)
-            return
         try:
+            # The logout event may still be on its way: nothing is done for a login that ended.
+            if not await database_sync_to_async(self._still_signed_in)():
+                await self.close(code=CLOSE_SIGNED_OUT)
+                return
             if not await _message_allowed(self.session_id, self.user_id):
                 self.strikes += 1
                 if self.strikes > MAX_RATE_STRIKES:
