@@ -7,12 +7,8 @@ with the Redis channel layer and a real Celery worker for the grade.
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 
 import pytest
-import uvicorn
 from django.contrib.auth.models import User
 from playwright.sync_api import Browser, Page, expect
 
@@ -30,29 +26,6 @@ DRAW_BOX = """async () => {
   board.api.updateScene({elements: [...board.api.getSceneElements(), box]});
   return box.id;
 }"""
-
-
-@pytest.fixture
-def asgi_server(transactional_db):
-    from config.asgi import application
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(
-            application, host="127.0.0.1", port=port, lifespan="off", log_level="warning"
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
 
 
 @pytest.fixture
