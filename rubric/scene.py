@@ -47,7 +47,10 @@ _BOOLEANS = frozenset({"isDeleted", "locked", "autoResize", "elbowed", "simulate
 _STRUCTURED = frozenset({"id", "type", "text", "originalText", "link", "groupIds", "points",
                          "pressures", "lastCommittedPoint", "boundElements", "startBinding",
                          "endBinding", "roundness", "fixedSegments", "customData"})  # fmt: skip
-ELEMENT_FIELDS = _NUMBERS | _INTEGERS | _SHORT_TEXTS | _BOOLEANS | _STRUCTURED
+# Excalidraw's element-skeleton shorthand (convertToExcalidrawElements), which scene files written
+# by hand use: a label on a shape or arrow, and an arrow's ends by element id.
+_SKELETON = frozenset({"label", "start", "end"})
+ELEMENT_FIELDS = _NUMBERS | _INTEGERS | _SHORT_TEXTS | _BOOLEANS | _STRUCTURED | _SKELETON
 # What our own component library puts in customData (static/whiteboard/src/library.js).
 _CUSTOM_DATA_FIELDS = frozenset({"chalktalkComponent", "group"})
 
@@ -230,6 +233,16 @@ def _cleaned_element(element: Any, index: int) -> dict[str, Any]:
                 raise SceneError(f"{field} must be null or an object with a type")
             radius = value.get("value")
             value = {"type": value["type"], **({"value": radius} if _number(radius) else {})}
+        elif key == "label":
+            if not (isinstance(value, dict) and _short_text(value.get("text"), MAX_TEXT_CHARS)):
+                raise SceneError(
+                    f"{field} must be an object with a text of at most {MAX_TEXT_CHARS} characters"
+                )
+            value = {"text": value["text"]}
+        elif key in ("start", "end"):
+            if not (isinstance(value, dict) and _short_text(value.get("id"))):
+                raise SceneError(f"{field} must be an object with an element id")
+            value = {"id": value["id"]}
         elif key == "customData":
             value = {k: v for k, v in value.items() if k in _CUSTOM_DATA_FIELDS and _short_text(v)} if isinstance(value, dict) else None  # fmt: skip
             if not value:

@@ -12,7 +12,7 @@ from rubric.bank_files import load_bank
 from rubric.calibration import spearman
 from rubric.diagram import apply_corrections, find_loop, find_path, find_shared, scene_graph
 from rubric.engine import Answer, grade
-from rubric.scene import clean_scene
+from rubric.scene import SceneError, clean_scene
 from tests.answers import STRONG_AD_ANSWER
 from tests.scenes import arrow, box, scene
 
@@ -359,9 +359,9 @@ def test_a_correction_gives_a_box_the_role_the_candidate_said():
 
 def test_a_browser_cannot_send_a_correction_inside_the_scene():
     forged = scene(box("x", "Thingamajig", 0, 0))
-    forged["elements"][0]["customData"] = {"chalktalkSaid": "feature-store", "keep": 1}
+    forged["elements"][0]["customData"] = {"chalktalkSaid": "feature-store", "group": "Data"}
     cleaned = clean_scene(forged)
-    assert cleaned["elements"][0]["customData"] == {"keep": 1}
+    assert cleaned["elements"][0]["customData"] == {"group": "Data"}
     assert scene_graph(cleaned, VOCAB).nodes["x"].roles == ()
 
 
@@ -521,3 +521,24 @@ def test_a_board_with_every_check_of_the_question_is_about_it_without_naming_it(
     )
     result = _grade_board("video-recommendation", board)  # no "video" anywhere
     assert next(c for c in result.criteria if c.id == "diagram-core-components").level >= 2
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("label", "Trainer"),
+        ("label", {"text": "x" * 5_000}),
+        ("start", {"id": ["a"]}),
+        ("end", "b"),
+    ],
+)
+def test_a_malformed_skeleton_field_is_refused(field, value):
+    board = {"elements": [{"id": "a", "type": "arrow", "x": 0, "y": 0, field: value}]}
+    with pytest.raises(SceneError, match=field):
+        clean_scene(board)
+
+
+def test_a_skeleton_field_keeps_only_what_is_read():
+    board = {"elements": [{"id": "a", "type": "rectangle", "x": 0, "y": 0,
+                           "label": {"text": "Ranker", "onclick": "<script>"}}]}  # fmt: skip
+    assert clean_scene(board)["elements"][0]["label"] == {"text": "Ranker"}
