@@ -245,7 +245,9 @@ class Vocabulary:
             if verb and first and first.group(1).lower().endswith("ing"):
                 verb = None
             head = None
-            if verb:
+            if verb and verb[2] == "training-pipeline":
+                head = verb  # "Train two-tower + GBDT ranker" trains: what follows is its object
+            elif verb:
                 longer = [h for h in heads if h[0] > verb[0]]
                 # A longer phrase says more: "Sorts them by how likely…" ranks.
                 head = max(longer, key=lambda h: (h[0], h[1])) if longer else verb

@@ -82,6 +82,16 @@ def by_label(graph, label):
         ("Fine-tune reranker", {"training-pipeline"}),
         ("Filter unavailable", {"re-ranking"}),
         ("Score candidates", {"ranking", "model-serving"}),
+        ("Train two-tower", {"training-pipeline"}),  # what is trained is the verb's object
+        # one word, one role: "index" is a search index wherever it appears
+        ("Job index", {"search-index"}),
+        # the newer questions' own parts
+        ("Stable Diffusion", {"model-serving"}),
+        ("GPU workers", {"model-serving"}),
+        ("NSFW check", {"re-ranking"}),
+        ("LAION subset", {"data-lake"}),
+        ("Spam folder", {"client"}),
+        ("Impr / applies", {"logging"}),
         ("User embeddings", {"embedding-service"}),
         ("Users", {"client"}),
         # a box naming everything is a pile: only its main (first named) role counts
