@@ -177,7 +177,7 @@ class Phrase:
     def of(cls, text: str) -> Phrase:
         words = tuple(tokens(text))
         # Single letters ("a/b", "p@k") say little alone: they only count in the exact phrase.
-        content = tuple(dict.fromkeys(w for w in words if len(w) > 1))
+        content = tuple(dict.fromkeys(w for w in words if len(w) > 1 and w not in STOPWORDS))
         loose = len(content) >= 2
         needed = content if loose else tuple(w for w in words if w not in _NUMBER_SLOTS) or words
         return cls(words, content, loose, needed)
