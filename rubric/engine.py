@@ -83,6 +83,16 @@ _UNIT = (
 _NUMBER_WITH_UNIT = re.compile(
     rf"(?<![\w.])(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)\s?{_UNIT}(?![a-z])", re.IGNORECASE
 )
+# Units that size a system (traffic, latency, data, hardware). Time windows ("3 days", "2 weeks")
+# and percentages are numbers too, but they do not size anything: alone they earn a mention.
+_SCALE_UNIT = (
+    r"(?:k|m|b|bn|million|millions|billion|billions|thousand|thousands|ms|milliseconds?|s|secs?|"
+    r"seconds?|qps|rps|tps|kb|mb|gb|tb|pb|bytes?|users?|requests?|queries|items?|videos?|ads?|"
+    r"events?|transactions?|examples?|rows?|dims?|dimensions?|machines?|gpus?|servers?)"
+)
+_NUMBER_WITH_SCALE = re.compile(
+    rf"(?<![\w.])(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)\s?{_SCALE_UNIT}(?![a-z])", re.IGNORECASE
+)
 _ANY_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?")
 _DERIVATION = re.compile(
     r"[×*/÷=≈~]|\bper\b|\btimes\b|\bwhich is\b|\bthat is\b|\bso about\b|\broughly\b"
@@ -460,12 +470,13 @@ def _grade_quantitative(
 ) -> CriterionOutcome:
     with_units = [s for s in sentences if _NUMBER_WITH_UNIT.search(s.segment.text)]
     reasoned = [s for s in with_units if s.reasoned]
+    sizing = [s for s in reasoned if _NUMBER_WITH_SCALE.search(s.segment.text)]
     derived = [
         s
-        for s in reasoned
+        for s in sizing
         if len(_ANY_NUMBER.findall(s.segment.text)) >= 2 and _DERIVATION.search(s.segment.text)
     ]
-    count = sum(len(_NUMBER_WITH_UNIT.findall(s.segment.text)) for s in reasoned)
+    count = sum(len(_NUMBER_WITH_SCALE.findall(s.segment.text)) for s in sizing)
     if not with_units:
         level = 0
     elif count < 3:
@@ -476,7 +487,8 @@ def _grade_quantitative(
         level = 3
     ordered = (
         derived
-        + [s for s in reasoned if s not in derived]
+        + [s for s in sizing if s not in derived]
+        + [s for s in reasoned if s not in sizing]
         + [s for s in with_units if not s.reasoned]
     )
     missing = "" if level == MAX_LEVEL else criterion.missing

@@ -128,6 +128,18 @@ def test_quantitative_reasoning_needs_numbers_with_units_and_a_derivation():
     assert derived.criteria[0].level == 3
 
 
+def test_time_windows_and_percentages_do_not_size_a_system():
+    criterion = [c for c in BANK.base if c.kind == "quantitative"]
+    windows = _grade(
+        {
+            "online": "Because fatigue is slow, run the test for 3 weeks on 5% of traffic, so the label "
+            "window of 7 days closes, and check again after 2 months since effects take 4 weeks."
+        },
+        criterion,
+    )
+    assert windows.criteria[0].level == 1, "durations and shares are numbers, not a sizing"
+
+
 def test_tradeoffs_need_alternatives_weighed_and_a_decision():
     criterion = [c for c in BANK.base if c.kind == "tradeoff"]
     decided = _grade(
