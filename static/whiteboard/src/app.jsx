@@ -5,6 +5,7 @@ import { createRoot } from "react-dom/client";
 import {
   CaptureUpdateAction,
   Excalidraw,
+  MainMenu,
   convertToExcalidrawElements,
   getSceneVersion,
   hashElementsVersion,
@@ -14,12 +15,14 @@ import {
 import "@excalidraw/excalidraw/index.css";
 import "./whiteboard.css";
 import { VersionedDocument } from "../../js/autosave.js";
-import { LABEL_CHARACTERS, LABEL_FONT_SIZE, buildLibraryItems } from "./library.js";
+import { LABEL_CHARACTERS, LABEL_FONT_SIZE } from "./library.js";
+import { ComponentPalette } from "./palette.jsx";
 
 const SAVE_DEBOUNCE_MS = 1200; // + SERIALIZE_DEBOUNCE_MS ≈ 1.5 s after the last change
 const SERIALIZE_DEBOUNCE_MS = 300;
 const FULLSCREEN_CLASS = "is-whiteboard-fullscreen";
 const DEFAULT_GRID_SIZE = 20;
+const FIT_ZOOM_FACTOR = 0.9; // a margin around the drawing when it is zoomed to fit
 
 // --- scene <-> JSON ---------------------------------------------------------------------------
 
@@ -130,10 +133,14 @@ function readLocalCopy(storageKey) {
 // --- the island -------------------------------------------------------------------------------
 
 // Excalidraw's menu button is an icon with no accessible name: give it one (screen readers,
-// axe-core's button-name), now and whenever Excalidraw re-renders it.
+// axe-core's button-name), now and whenever Excalidraw re-renders it. Its zoom button shows "100%"
+// but is named "Reset zoom": its visible text is the better name (axe-core's
+// label-content-name-mismatch); the title still says what it does.
 function nameUnlabelledButtons(mount) {
-  const name = () =>
+  const name = () => {
     mount.querySelectorAll(".dropdown-menu-button:not([aria-label])").forEach((b) => b.setAttribute("aria-label", "Board menu"));
+    mount.querySelectorAll(".reset-zoom-button[aria-label]").forEach((b) => b.removeAttribute("aria-label"));
+  };
   new MutationObserver(name).observe(mount, { childList: true, subtree: true });
   name();
 }
@@ -316,8 +323,15 @@ export function start(mount, handle) {
     host.classList.toggle(FULLSCREEN_CLASS, next);
     document.documentElement.classList.toggle("has-whiteboard-fullscreen", next);
     mount.dispatchEvent(new CustomEvent("whiteboard:fullscreen", { bubbles: true, detail: { fullscreen: next } }));
-    requestAnimationFrame(() => api?.refresh());
+    handle._zoomToFit();
     return next;
+  };
+  // After the board's box changed size (full screen, the page's layout): show the whole drawing.
+  handle._zoomToFit = () => {
+    if (!api) return;
+    api.refresh();
+    // Excalidraw reads its new size in the state update refresh() queues; fit on the next frame.
+    requestAnimationFrame(() => fitToContent(api));
   };
   // Escape leaves full screen unless Excalidraw needs it (editing text, drawing, a selection, a dialog).
   window.addEventListener(
@@ -363,6 +377,15 @@ export function start(mount, handle) {
       setViewMode = setView;
     }, []);
     return (
+      <div className={`ct-board${viewMode ? "" : " ct-board--palette"}`}>
+        {viewMode ? null : <ComponentPalette getApi={() => api} convert={convertToExcalidrawElements} />}
+        <div className="ct-board__canvas">{canvas(viewMode)}</div>
+      </div>
+    );
+  }
+
+  function canvas(viewMode) {
+    return (
       <Excalidraw
         excalidrawAPI={(a) => resolveApi(a)}
         initialData={initialData}
@@ -385,7 +408,15 @@ export function start(mount, handle) {
             </svg>
           </button>
         )}
-      />
+      >
+        {/* Our own menu: no links out of the app, nothing that wipes the board mid-interview. */}
+        <MainMenu>
+          <MainMenu.Item onSelect={() => handle._zoomToFit()}>Fit the drawing to the board</MainMenu.Item>
+          <MainMenu.DefaultItems.SearchMenu />
+          <MainMenu.DefaultItems.SaveAsImage />
+          <MainMenu.DefaultItems.ChangeCanvasBackground />
+        </MainMenu>
+      </Excalidraw>
     );
   }
 
@@ -398,18 +429,19 @@ export function start(mount, handle) {
     // Scripts and tests build labelled shapes and bound arrows the way the library does.
     handle.toElements = convertToExcalidrawElements;
     await loadFont(`${LABEL_FONT_SIZE}px Excalifont`, LABEL_CHARACTERS);
-    if (!readonly) {
-      await api.updateLibrary({ libraryItems: buildLibraryItems(convertToExcalidrawElements), merge: false });
-    }
-    // Open on the drawing, not on an empty corner of the canvas; a review shows it whole.
-    if (api.getSceneElements().length) {
-      api.scrollToContent(undefined, readonly ? { fitToContent: true } : { animate: false });
-    }
+    // Open on the whole drawing (after a reload too), not on a corner of it.
+    fitToContent(api);
     lastFingerprint = fingerprint(api.getSceneElementsIncludingDeleted(), storedAppState(api.getAppState()));
     if (doc && (doc.dirty || doc.inFlight)) setState("saving", { message: "Saving…" });
     else if (doc) setState("saved", { message: "All changes saved" });
     handle._resolve(handle);
   })().catch((error) => handle._fail(error));
+}
+
+/** Zoom and scroll so the whole drawing is in view (never zoomed in past 100 %). */
+function fitToContent(api) {
+  if (!api.getSceneElements().length) return;
+  api.scrollToContent(undefined, { fitToContent: true, viewportZoomFactor: FIT_ZOOM_FACTOR, animate: false });
 }
 
 /**
