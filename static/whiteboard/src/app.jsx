@@ -132,17 +132,41 @@ function readLocalCopy(storageKey) {
 
 // --- the island -------------------------------------------------------------------------------
 
-// Excalidraw's menu button is an icon with no accessible name: give it one (screen readers,
-// axe-core's button-name), now and whenever Excalidraw re-renders it. Its zoom button shows "100%"
-// but is named "Reset zoom": its visible text is the better name (axe-core's
-// label-content-name-mismatch); the title still says what it does.
-function nameUnlabelledButtons(mount) {
-  const name = () => {
-    mount.querySelectorAll(".dropdown-menu-button:not([aria-label])").forEach((b) => b.setAttribute("aria-label", "Board menu"));
-    mount.querySelectorAll(".reset-zoom-button[aria-label]").forEach((b) => b.removeAttribute("aria-label"));
+// Excalidraw's accessibility gaps, repaired now and whenever it re-renders (axe-core):
+// - its menu buttons are icons with no accessible name (button-name);
+// - its zoom button shows "100%" but is named "Reset zoom", and menu items are named unlike their
+//   text: the visible text is the better name (label-content-name-mismatch; titles stay);
+// - its font picker puts a popup trigger's aria-* on a plain <div> around the real button
+//   (aria-allowed-attr): they move to the button, and again each time Excalidraw sets them.
+const POPUP_ATTRIBUTES = ["aria-haspopup", "aria-expanded", "aria-controls"];
+
+function repairExcalidrawAria(mount) {
+  const repair = () => {
+    mount.querySelectorAll(".main-menu-trigger:not([aria-label])").forEach((b) => b.setAttribute("aria-label", "Board menu"));
+    mount
+      .querySelectorAll(".dropdown-menu-button:not([aria-label])")
+      .forEach((b) => b.setAttribute("aria-label", b.title || "More tools"));
+    mount
+      .querySelectorAll(".reset-zoom-button[aria-label], .dropdown-menu-item[aria-label]")
+      .forEach((b) => b.removeAttribute("aria-label"));
+    mount.querySelectorAll("div[aria-controls]:not([role]), div[aria-expanded]:not([role])").forEach((div) => {
+      const button = div.querySelector("button");
+      if (!button) return;
+      for (const name of POPUP_ATTRIBUTES) {
+        if (div.hasAttribute(name)) {
+          button.setAttribute(name, div.getAttribute(name));
+          div.removeAttribute(name);
+        }
+      }
+    });
   };
-  new MutationObserver(name).observe(mount, { childList: true, subtree: true });
-  name();
+  new MutationObserver(repair).observe(mount, {
+    childList: true,
+    subtree: true,
+    attributes: true,
+    attributeFilter: POPUP_ATTRIBUTES,
+  });
+  repair();
 }
 
 export function start(mount, handle) {
@@ -330,9 +354,20 @@ export function start(mount, handle) {
   handle._zoomToFit = () => {
     if (!api) return;
     api.refresh();
-    // Excalidraw reads its new size in the state update refresh() queues; fit on the next frame.
-    requestAnimationFrame(() => fitToContent(api));
+    fitOnceSized(0);
   };
+  // Excalidraw learns its new size from a ResizeObserver, a frame or more later: fitting before
+  // that would fit the old size (e.g. full screen's, just after leaving it).
+  const MAX_SIZE_WAIT_FRAMES = 30;
+  function fitOnceSized(frames) {
+    requestAnimationFrame(() => {
+      const box = mount.querySelector(".excalidraw")?.getBoundingClientRect();
+      const { width, height } = api.getAppState();
+      const stale = box && (Math.abs(box.width - width) > 1 || Math.abs(box.height - height) > 1);
+      if (stale && frames < MAX_SIZE_WAIT_FRAMES) fitOnceSized(frames + 1);
+      else fitToContent(api);
+    });
+  }
   // Escape leaves full screen unless Excalidraw needs it (editing text, drawing, a selection, a dialog).
   window.addEventListener(
     "keydown",
@@ -421,7 +456,7 @@ export function start(mount, handle) {
   }
 
   createRoot(mount).render(<Board />);
-  nameUnlabelledButtons(mount);
+  repairExcalidrawAria(mount);
 
   (async () => {
     api = await apiPromise;
