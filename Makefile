@@ -34,7 +34,7 @@ setup: $(STAMPS)/deps
 run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_questions
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo --history 6
 	@echo "Chalktalk is starting on http://$(HOST):$(PORT)/ — log in with the demo account printed above"
 	$(VENV)/bin/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --lifespan off
 

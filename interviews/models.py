@@ -74,6 +74,10 @@ class Attempt(models.Model):
     time_limit_minutes = models.PositiveIntegerField(default=45)
     started_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # The solo interview clock: seconds it ran before its current run, and since when it runs
+    # (None: stopped). Stopped at 0 is the question's preview, stopped later is a pause.
+    clock_seconds = models.FloatField(default=0)
+    clock_running_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at"]
@@ -88,8 +92,21 @@ class Attempt(models.Model):
         return reverse("attempt_results", args=[self.pk])
 
     @property
-    def deadline(self) -> datetime:
-        return self.started_at + timedelta(minutes=self.time_limit_minutes)
+    def clock_state(self) -> str:
+        """ "preview" (not started yet), "running" or "paused"."""
+        if self.clock_running_since is not None:
+            return "running"
+        return "paused" if self.clock_seconds > 0 else "preview"
+
+    def clock_elapsed(self, now: datetime | None = None) -> float:
+        running = 0.0
+        if self.clock_running_since is not None:
+            running = ((now or timezone.now()) - self.clock_running_since).total_seconds()
+        return self.clock_seconds + max(0.0, running)
+
+    def seconds_left(self, now: datetime | None = None) -> float:
+        """Negative once over time."""
+        return self.time_limit_minutes * 60 - self.clock_elapsed(now)
 
     def can_edit(self, user) -> bool:
         return self.user_id == user.pk and self.status == self.Status.DRAFT

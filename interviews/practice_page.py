@@ -31,6 +31,26 @@ def follow_up_box(attempt: Attempt, stage: str, asked: list[FollowUp] | None = N
     }
 
 
+def clock_data(attempt: Attempt) -> dict:
+    """The solo clock as the page's script reads it."""
+    return {
+        "state": attempt.clock_state,
+        "running": attempt.clock_state == "running",
+        "secondsLeft": round(attempt.seconds_left(), 1),
+        "url": reverse("attempt_clock", args=[attempt.pk]),
+    }
+
+
+def preview_context(attempt: Attempt) -> dict:
+    """The question before the clock starts: the prompt, the clarifications and the stages ahead."""
+    question = attempt.question
+    stages = [
+        {"label": STAGE_LABELS[key], "budget_minutes": question.budget_minutes(key)}
+        for key in STAGES
+    ]
+    return {"attempt": attempt, "question": question, "stages": stages}
+
+
 def practice_context(
     request: HttpRequest,
     attempt: Attempt,
@@ -66,7 +86,7 @@ def practice_context(
     board = Whiteboard.objects.get_or_create(attempt=attempt)[0]
     client_state = {
         "attemptId": attempt.pk,
-        "deadline": attempt.deadline.isoformat(),
+        "clock": clock_data(attempt),
         "currentStage": current,
         "maxChars": settings.STAGE_TEXT_MAX_CHARS,
         "saveUrl": save_url or reverse("stage_save", args=[attempt.pk, "__stage__"]),

@@ -24,15 +24,51 @@ class SaveOutcome:
     text: str
 
 
-def attempt_start(*, user, question: Question, mode: str = Attempt.Mode.SOLO) -> Attempt:
+def attempt_start(
+    *, user, question: Question, mode: str = Attempt.Mode.SOLO, preview: bool = False
+) -> Attempt:
+    """`preview`: open on the question with the clock stopped until the candidate starts it."""
     with transaction.atomic():
         attempt = Attempt.objects.create(
-            user=user, question=question, mode=mode, time_limit_minutes=question.total_minutes
+            user=user,
+            question=question,
+            mode=mode,
+            time_limit_minutes=question.total_minutes,
+            clock_running_since=None if preview else timezone.now(),
         )
         StageResponse.objects.bulk_create(
             StageResponse(attempt=attempt, stage=stage) for stage in STAGES
         )
         Whiteboard.objects.create(attempt=attempt)
+    return attempt
+
+
+CLOCK_ACTIONS = ("start", "pause", "resume")
+
+
+def attempt_clock_set(*, attempt_id: int, user, action: str) -> Attempt:
+    """Start, pause or resume a solo draft's clock; a repeated action changes nothing.
+
+    1. Lock the row: two tabs pausing at once must not both add the running time.
+    2. "start" only leaves the preview, "pause" only stops a running clock, "resume" only
+       restarts a paused one, so a double click or a stale tab is harmless.
+    """
+    if action not in CLOCK_ACTIONS:
+        raise ValueError(f"Unknown clock action {action!r}.")
+    with transaction.atomic():
+        attempt = Attempt.objects.select_for_update().get(pk=attempt_id, user=user)
+        if attempt.status != Attempt.Status.DRAFT or attempt.mode != Attempt.Mode.SOLO:
+            raise AttemptLocked()
+        now = timezone.now()
+        state = attempt.clock_state
+        if action == "pause" and state == "running":
+            attempt.clock_seconds = attempt.clock_elapsed(now)
+            attempt.clock_running_since = None
+        elif (action, state) in (("start", "preview"), ("resume", "paused")):
+            attempt.clock_running_since = now
+        else:
+            return attempt
+        attempt.save(update_fields=["clock_seconds", "clock_running_since"])
     return attempt
 
 

@@ -24,6 +24,7 @@ urlpatterns = [
         name="follow_up_reply",
     ),
     path("attempts/<int:pk>/time/", views.stage_time, name="stage_time"),
+    path("attempts/<int:pk>/clock/", views.attempt_clock, name="attempt_clock"),
     path("attempts/<int:pk>/whiteboard/", views.whiteboard_save_view, name="whiteboard_save"),
     path("attempts/<int:pk>/submit/", views.attempt_submit_view, name="attempt_submit"),
     path("attempts/<int:pk>/results/", views.attempt_results, name="attempt_results"),

@@ -15,7 +15,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, wait_for_board  # noqa: E402
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, start_question, wait_for_board  # noqa: E402
 
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
 OUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "scenes"
@@ -85,8 +85,7 @@ def main() -> None:
         page.wait_for_url("**/questions/")
         for name, scenario in SCENARIOS.items():
             page.goto(BASE + "/questions/")
-            page.locator("form[action*='fraud-detection'] button").click()
-            page.wait_for_url("**/attempts/*/")
+            start_question(page, "fraud-detection")
             wait_for_board(page)
             page.evaluate(
                 """async ([draw, removed]) => {

@@ -35,7 +35,14 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, log_in, wait_for_board, wait_until  # noqa: E402
+from tests.browser import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    log_in,
+    start_question,
+    wait_for_board,
+    wait_until,
+)
 
 HELDOUT = ROOT / "tests" / "data" / "heldout"
 OUT = HELDOUT / "browser_boards.jsonl"
@@ -500,28 +507,8 @@ class Whiteboard:
 
     def library_shape(self, s, slug: str, label: str, font: str) -> str:
         before = self.ids()
-        self.page.locator("#whiteboard label.sidebar-trigger__label-element").click()
-        # The library shows each item's picture, its name written in it.
-        units = self.page.locator("#whiteboard .library-unit")
-        units.first.wait_for()
-        deadline = time.monotonic() + 10
-        while True:  # the pictures are drawn a moment after the sidebar opens
-            names = [
-                " ".join(units.nth(i).locator("svg text").all_text_contents())
-                for i in range(units.count())
-            ]
-            if COMPONENTS[slug] in names or time.monotonic() > deadline:
-                break
-            self.page.wait_for_timeout(150)
-        unit = units.nth(names.index(COMPONENTS[slug]))
-        # The sidebar slides in and its previews render one by one: wait until nothing moves.
-        last = None
-        for _ in range(50):
-            here = unit.bounding_box()
-            if here == last:
-                break
-            last = here
-            self.page.wait_for_timeout(120)
+        # The palette beside the canvas shows every component by name and stays open.
+        unit = self.page.locator(f"#whiteboard [data-component='{slug}']")
         canvas = self.page.locator("#whiteboard canvas.interactive")
         box = canvas.bounding_box()
         # Dropped items land centred on the pointer; aim so the item's top-left is the author's.
@@ -790,10 +777,7 @@ def main() -> None:
             started = time.monotonic()
             try:
                 page.goto(args.base + "/questions/")
-                page.locator(
-                    f"form[action$='/questions/{answer['question']}/start/'] button"
-                ).click()
-                page.wait_for_url("**/attempts/*/")
+                start_question(page, answer["question"])
                 attempt_id = int(page.url.rstrip("/").split("/")[-1])
                 wait_for_board(page)
                 wb = Whiteboard(page)

@@ -70,6 +70,9 @@ def main() -> None:
         page.goto(BASE + "/questions/")
         page.locator("form[action*='ad-click-prediction'] button").click()
         page.wait_for_url("**/attempts/*/")
+        shot("question-preview")
+        page.locator("[data-start-clock]").click()
+        page.wait_for_selector("[data-stage-text]")
         page.fill(
             "[data-stage-text=goals]",
             "We need **calibrated** pCTR because the auction ranks by bid times pCTR.\n\n- 4K QPS\n- 150 ms latency",

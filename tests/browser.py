@@ -21,6 +21,13 @@ def log_in(page, base: str, username: str, password: str) -> None:
     page.wait_for_url("**/questions/")
 
 
+def start_question(page, slug: str) -> None:
+    """From the question list: start `slug`, read its preview, start the clock."""
+    page.locator(f"form[action$='/questions/{slug}/start/'] button").click()
+    page.locator("[data-start-clock]").click()
+    page.wait_for_selector("[data-stage-text]")
+
+
 def wait_until(page, expression: str, timeout: float = 20.0) -> None:
     """Poll a JavaScript expression until it is truthy.
 

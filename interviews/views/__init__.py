@@ -8,6 +8,7 @@ from interviews.views.pages import (
     question_list,
 )
 from interviews.views.practice import (
+    attempt_clock,
     attempt_practice,
     attempt_submit_view,
     follow_up_ask_view,
@@ -33,7 +34,7 @@ from interviews.views.review import (
 )
 
 __all__ = [
-    "attempt_compare", "attempt_create", "attempt_delete", "attempt_export_markdown", "attempt_feedback",
+    "attempt_clock", "attempt_compare", "attempt_create", "attempt_delete", "attempt_export_markdown", "attempt_feedback",
     "attempt_list", "attempt_practice", "attempt_replay", "attempt_results", "attempt_submit_view",
     "board_correction", "custom_question_create", "follow_up_ask_view", "follow_up_reply_view",
     "grade_retry_view", "hint_reveal", "home", "markdown_preview", "progress",

@@ -100,7 +100,7 @@ def custom_question_create(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _render_question_list(request, form, status=400)
     question = question_create_custom(owner=request.user, **form.cleaned_data)
-    attempt = attempt_start(user=request.user, question=question)
+    attempt = attempt_start(user=request.user, question=question, preview=True)
     return redirect("attempt_practice", pk=attempt.pk)
 
 
@@ -110,7 +110,7 @@ def attempt_create(request: HttpRequest, slug: str) -> HttpResponse:
     question = get_object_or_404(
         Question.objects.filter(Q(in_bank=True) | Q(owner=request.user)), slug=slug, is_active=True
     )
-    attempt = attempt_start(user=request.user, question=question)
+    attempt = attempt_start(user=request.user, question=question, preview=True)
     return redirect("attempt_practice", pk=attempt.pk)
 
 

@@ -24,10 +24,18 @@ from interviews.http import (
 )
 from interviews.markdown import render_markdown
 from interviews.models import Attempt, FollowUp, HintUse, StageResponse, Whiteboard
-from interviews.practice_page import follow_up_box, hint_box, practice_context
+from interviews.practice_page import (
+    clock_data,
+    follow_up_box,
+    hint_box,
+    practice_context,
+    preview_context,
+)
 from interviews.ratelimit import rate_allowed
 from interviews.services import (
+    CLOCK_ACTIONS,
     AttemptLocked,
+    attempt_clock_set,
     attempt_submit,
     stage_text_save,
     stage_time_record,
@@ -52,7 +60,36 @@ def attempt_practice(request: HttpRequest, pk: int) -> HttpResponse:
     place = elsewhere_for(attempt)
     if place is not None:
         return redirect(place.url)
+    if attempt.clock_state == "preview":
+        # Read the question first; the clock starts when the candidate says so.
+        return render(request, "interviews/practice_preview.html", preview_context(attempt))
     return render(request, "interviews/practice.html", practice_context(request, attempt))
+
+
+@login_required
+@require_POST
+def attempt_clock(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start (from the preview), pause or resume the solo clock.
+
+    The preview's form posts here and is sent on to the practice page; the page's own buttons
+    ask for JSON and get the clock back.
+    """
+    attempt = get_attempt_for_user(request, pk)
+    wants_json = request.headers.get("Accept") == "application/json"
+    action = request.POST.get("action", "")
+    if action not in CLOCK_ACTIONS:
+        if wants_json:
+            return json_error("`action` must be start, pause or resume.", 400)
+        return HttpResponse("Unknown clock action.", status=400)
+    try:
+        attempt = attempt_clock_set(attempt_id=attempt.pk, user=request.user, action=action)
+    except AttemptLocked:
+        if wants_json:
+            return json_error("This attempt's clock cannot be changed here.", 409, locked=True)
+        return redirect(attempt.get_absolute_url())
+    if wants_json:
+        return JsonResponse(clock_data(attempt))
+    return redirect("attempt_practice", pk=attempt.pk)
 
 
 @json_login_required

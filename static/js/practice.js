@@ -2,10 +2,12 @@
 import { VersionedDocument } from "./autosave.js";
 import { $, $$, csrfToken, wordCount } from "./dom.js";
 import { clockText, renderClock } from "./clock.js";
+import { setUpLayout } from "./practice-layout.js";
 
 const state = JSON.parse(document.getElementById("practice-state").textContent);
 const stageKeys = Object.keys(state.stages);
 const DONE_WORDS = 60;
+const THIN_WORDS = 40; // fewer words than this rarely reach more than the first level of a criterion
 const TIME_FLUSH_MS = 15000;
 
 let current = state.currentStage;
@@ -13,6 +15,8 @@ const elapsed = Object.fromEntries(stageKeys.map((k) => [k, state.stages[k].seco
 const unsentSeconds = Object.fromEntries(stageKeys.map((k) => [k, 0]));
 const docs = {};
 let lastError = null;
+
+setUpLayout();
 
 // --- autosave state --------------------------------------------------------------
 
@@ -29,7 +33,7 @@ function renderSaveState() {
   } else if (inConflict.length) {
     // Never "saved" while the person still has to choose which version to keep.
     status = "conflict";
-    const names = inConflict.map((k) => `“${$(`[data-stage-button="${k}"] .stage-nav__name`).textContent}”`);
+    const names = inConflict.map((k) => `“${stageName(k)}”`);
     label = `Not saved: ${names.join(", ")} changed somewhere else — choose a version`;
   } else if (all.some((d) => d.offlineRetryAt)) {
     const wait = Math.max(0, Math.ceil((Math.min(...all.filter((d) => d.offlineRetryAt).map((d) => d.offlineRetryAt)) - Date.now()) / 1000));
@@ -50,6 +54,10 @@ function renderSaveState() {
   }
   saveState.dataset.saveState = status;
   saveState.textContent = label;
+}
+
+function stageName(key) {
+  return $(`[data-stage-button="${key}"] .stage-nav__name`).textContent;
 }
 
 function renderStageMeta(key) {
@@ -224,21 +232,26 @@ function flushTime() {
 
 // --- clock --------------------------------------------------------------------------------
 
-const deadline = new Date(state.deadline).getTime();
 const totalSeconds = stageKeys.reduce((sum, k) => sum + state.stages[k].budget, 0);
 const clock = $("#clock");
-// Solo: the attempt's own deadline. A live interview sets the interviewer's shared clock instead.
-let secondsLeft = () => (deadline - Date.now()) / 1000;
+// Solo: the attempt's own clock, which the candidate may pause (the server keeps it, so a reload
+// stays paused). A live interview sets the interviewer's shared clock instead.
+let soloClock = { ...state.clock, syncedAt: Date.now() };
+const soloSecondsLeft = () =>
+  soloClock.running ? soloClock.secondsLeft - (Date.now() - soloClock.syncedAt) / 1000 : soloClock.secondsLeft;
+let secondsLeft = soloSecondsLeft;
+let clockCounts = () => soloClock.running;
 export function setClockSource(source) {
   secondsLeft = source;
+  clockCounts = () => true;
   tick();
 }
 
 function tick() {
   const source = secondsLeft();
   const { left, label } = typeof source === "number" ? { left: source, label: null } : source;
-  renderClock(clock, left, totalSeconds, label);
-  if (document.visibilityState === "visible") {
+  renderClock(clock, left, totalSeconds, label ?? (soloClock.running || state.live ? null : "Paused"));
+  if (document.visibilityState === "visible" && clockCounts()) {
     elapsed[current] += 1;
     unsentSeconds[current] += 1;
     renderElapsed(current);
@@ -251,6 +264,46 @@ setInterval(() => flushTime(), TIME_FLUSH_MS);
 document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "hidden") flushTime();
 });
+
+// --- pause (solo practice) -------------------------------------------------------------------
+
+const pauseButton = $("[data-clock-pause]");
+const pausedBanner = $("[data-paused-banner]");
+
+function renderPaused() {
+  if (!pauseButton) return;
+  const paused = !soloClock.running;
+  document.body.classList.toggle("is-paused", paused);
+  pausedBanner.hidden = !paused;
+  pauseButton.hidden = paused;
+  if (!paused) window.chalktalkWhiteboard?.zoomToFit(); // the board was hidden: redraw it whole
+}
+
+async function setClock(action) {
+  flushTime();
+  try {
+    const response = await fetch(soloClock.url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { Accept: "application/json", "X-CSRFToken": csrfToken() },
+      body: new URLSearchParams({ action }),
+    });
+    const body = await response.json();
+    if (!response.ok) throw new Error(body.error || "The clock could not be changed.");
+    soloClock = { ...body, syncedAt: Date.now() };
+    lastError = null;
+  } catch (error) {
+    lastError = error instanceof TypeError ? "Offline — the clock could not be paused or resumed" : error.message;
+  }
+  renderPaused();
+  tick();
+  if (action === "resume") $(`[data-stage-text="${current}"]`)?.focus({ preventScroll: true });
+  else $("[data-clock-resume]")?.focus();
+}
+
+pauseButton?.addEventListener("click", () => setClock("pause"));
+$("[data-clock-resume]")?.addEventListener("click", () => setClock("resume"));
+renderPaused();
 
 // --- whiteboard state -------------------------------------------------------------------------
 
@@ -275,19 +328,26 @@ function setUpSubmit() {
   $$("[data-open-submit]").forEach((b) =>
     b.addEventListener("click", () => {
       const summary = $("[data-submit-summary]");
+      const thin = [];
       summary.replaceChildren(
         ...stageKeys.map((k) => {
           const li = document.createElement("li");
           const name = document.createElement("span");
-          name.textContent = $(`[data-stage-button="${k}"] .stage-nav__name`).textContent;
+          name.textContent = stageName(k);
           const words = document.createElement("span");
           const count = wordCount(docs[k].text);
           words.textContent = count ? `${count} words` : "empty — scores 0";
           if (!count) words.style.color = "var(--poor)";
+          if (count < THIN_WORDS) thin.push(`“${stageName(k)}” (${count ? `${count} words` : "empty"})`);
           li.append(name, words);
           return li;
         }),
       );
+      const thinNote = $("[data-submit-thin]");
+      thinNote.textContent = thin.length
+        ? `Thin ${thin.length === 1 ? "stage" : "stages"}: ${thin.join(", ")}. Under ${THIN_WORDS} words a stage rarely scores above the first level; a few more sentences there would help most.`
+        : "";
+      thinNote.hidden = !thin.length;
       submitError.hidden = true;
       dialog.showModal();
     }),

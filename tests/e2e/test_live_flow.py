@@ -121,7 +121,11 @@ def test_an_interviewer_and_a_candidate_run_a_live_interview(
     lead.fill("#note-text", NOTE)
     lead.get_by_role("button", name="Add note").click()
     expect(lead.locator("#live-notes")).to_contain_text(NOTE)
+    # The scorecard follows the stage: the current one is open, the others are folded.
+    expect(lead.locator("[data-scorecard-stage=data]")).to_have_attribute("open", "")
     row = lead.locator("[data-criterion=business-to-ml-objective]")
+    expect(row).to_be_hidden()
+    lead.locator("[data-scorecard-stage=goals] summary").click()
     row.locator("label", has_text="3").click()
     row.locator("input[name=comment]").fill("Tied revenue to pCTR at once")
     row.locator("input[name=comment]").press("Tab")

@@ -46,7 +46,11 @@ def test_a_candidate_practises_reloads_submits_and_reads_the_grade(
     expect(page.get_by_role("heading", name="Pick a question")).to_be_visible()
 
     page.locator("form[action*='ad-click-prediction'] button").click()
+    # The question comes first, with the clock stopped; it starts when the candidate says so.
     expect(page.locator("#question-title")).to_have_text("Ad click prediction")
+    expect(page.locator("[data-stage-text]")).to_have_count(0)
+    page.locator("[data-start-clock]").click()
+    expect(page.locator("[data-clock-value]")).to_have_text(re.compile(r"^4[45]:"))
     page.locator("[data-stage-text=goals]").type(GOALS[:40])
     page.locator("[data-stage-text=goals]").fill(GOALS)
     page.get_by_role("button", name="Next stage →").first.click()

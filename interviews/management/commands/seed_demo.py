@@ -21,7 +21,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
-            "--history", type=int, default=0, help="also create N graded past attempts"
+            "--history",
+            type=int,
+            default=0,
+            help="also create N graded past attempts (only when the account has none yet)",
         )
 
     def handle(self, *args, **options) -> None:
@@ -30,7 +33,8 @@ class Command(BaseCommand):
         user.set_password(password)
         user.is_staff = user.is_superuser = True
         user.save()
-        if options["history"]:
+        # Only once: `make run` passes --history on every start, and history should not pile up.
+        if options["history"] and not Attempt.objects.filter(user=user).exists():
             self._history(user, options["history"])
         self.stdout.write(
             self.style.SUCCESS(

@@ -56,6 +56,12 @@ function showStage(stage) {
     if (button.dataset.liveStage === stage) button.setAttribute("aria-current", "step");
     else button.removeAttribute("aria-current");
   });
+  // The scorecard follows the interview: this stage's criteria on top and open, the rest folded.
+  $$("[data-scorecard-stage]").forEach((group) => {
+    const here = group.dataset.scorecardStage === stage;
+    group.classList.toggle("is-current", here);
+    group.open = here;
+  });
 }
 
 on("session", (data) => {

@@ -5,6 +5,7 @@ import { createRoot } from "react-dom/client";
 import {
   CaptureUpdateAction,
   Excalidraw,
+  MainMenu,
   convertToExcalidrawElements,
   getSceneVersion,
   hashElementsVersion,
@@ -14,12 +15,14 @@ import {
 import "@excalidraw/excalidraw/index.css";
 import "./whiteboard.css";
 import { VersionedDocument } from "../../js/autosave.js";
-import { LABEL_CHARACTERS, LABEL_FONT_SIZE, buildLibraryItems } from "./library.js";
+import { LABEL_CHARACTERS, LABEL_FONT_SIZE } from "./library.js";
+import { ComponentPalette } from "./palette.jsx";
 
 const SAVE_DEBOUNCE_MS = 1200; // + SERIALIZE_DEBOUNCE_MS ≈ 1.5 s after the last change
 const SERIALIZE_DEBOUNCE_MS = 300;
 const FULLSCREEN_CLASS = "is-whiteboard-fullscreen";
 const DEFAULT_GRID_SIZE = 20;
+const FIT_ZOOM_FACTOR = 0.9; // a margin around the drawing when it is zoomed to fit
 
 // --- scene <-> JSON ---------------------------------------------------------------------------
 
@@ -129,13 +132,41 @@ function readLocalCopy(storageKey) {
 
 // --- the island -------------------------------------------------------------------------------
 
-// Excalidraw's menu button is an icon with no accessible name: give it one (screen readers,
-// axe-core's button-name), now and whenever Excalidraw re-renders it.
-function nameUnlabelledButtons(mount) {
-  const name = () =>
-    mount.querySelectorAll(".dropdown-menu-button:not([aria-label])").forEach((b) => b.setAttribute("aria-label", "Board menu"));
-  new MutationObserver(name).observe(mount, { childList: true, subtree: true });
-  name();
+// Excalidraw's accessibility gaps, repaired now and whenever it re-renders (axe-core):
+// - its menu buttons are icons with no accessible name (button-name);
+// - its zoom button shows "100%" but is named "Reset zoom", and menu items are named unlike their
+//   text: the visible text is the better name (label-content-name-mismatch; titles stay);
+// - its font picker puts a popup trigger's aria-* on a plain <div> around the real button
+//   (aria-allowed-attr): they move to the button, and again each time Excalidraw sets them.
+const POPUP_ATTRIBUTES = ["aria-haspopup", "aria-expanded", "aria-controls"];
+
+function repairExcalidrawAria(mount) {
+  const repair = () => {
+    mount.querySelectorAll(".main-menu-trigger:not([aria-label])").forEach((b) => b.setAttribute("aria-label", "Board menu"));
+    mount
+      .querySelectorAll(".dropdown-menu-button:not([aria-label])")
+      .forEach((b) => b.setAttribute("aria-label", b.title || "More tools"));
+    mount
+      .querySelectorAll(".reset-zoom-button[aria-label], .dropdown-menu-item[aria-label]")
+      .forEach((b) => b.removeAttribute("aria-label"));
+    mount.querySelectorAll("div[aria-controls]:not([role]), div[aria-expanded]:not([role])").forEach((div) => {
+      const button = div.querySelector("button");
+      if (!button) return;
+      for (const name of POPUP_ATTRIBUTES) {
+        if (div.hasAttribute(name)) {
+          button.setAttribute(name, div.getAttribute(name));
+          div.removeAttribute(name);
+        }
+      }
+    });
+  };
+  new MutationObserver(repair).observe(mount, {
+    childList: true,
+    subtree: true,
+    attributes: true,
+    attributeFilter: POPUP_ATTRIBUTES,
+  });
+  repair();
 }
 
 export function start(mount, handle) {
@@ -316,9 +347,27 @@ export function start(mount, handle) {
     host.classList.toggle(FULLSCREEN_CLASS, next);
     document.documentElement.classList.toggle("has-whiteboard-fullscreen", next);
     mount.dispatchEvent(new CustomEvent("whiteboard:fullscreen", { bubbles: true, detail: { fullscreen: next } }));
-    requestAnimationFrame(() => api?.refresh());
+    handle._zoomToFit();
     return next;
   };
+  // After the board's box changed size (full screen, the page's layout): show the whole drawing.
+  handle._zoomToFit = () => {
+    if (!api) return;
+    api.refresh();
+    fitOnceSized(0);
+  };
+  // Excalidraw learns its new size from a ResizeObserver, a frame or more later: fitting before
+  // that would fit the old size (e.g. full screen's, just after leaving it).
+  const MAX_SIZE_WAIT_FRAMES = 30;
+  function fitOnceSized(frames) {
+    requestAnimationFrame(() => {
+      const box = mount.querySelector(".excalidraw")?.getBoundingClientRect();
+      const { width, height } = api.getAppState();
+      const stale = box && (Math.abs(box.width - width) > 1 || Math.abs(box.height - height) > 1);
+      if (stale && frames < MAX_SIZE_WAIT_FRAMES) fitOnceSized(frames + 1);
+      else fitToContent(api);
+    });
+  }
   // Escape leaves full screen unless Excalidraw needs it (editing text, drawing, a selection, a dialog).
   window.addEventListener(
     "keydown",
@@ -363,6 +412,15 @@ export function start(mount, handle) {
       setViewMode = setView;
     }, []);
     return (
+      <div className={`ct-board${viewMode ? "" : " ct-board--palette"}`}>
+        {viewMode ? null : <ComponentPalette getApi={() => api} convert={convertToExcalidrawElements} />}
+        <div className="ct-board__canvas">{canvas(viewMode)}</div>
+      </div>
+    );
+  }
+
+  function canvas(viewMode) {
+    return (
       <Excalidraw
         excalidrawAPI={(a) => resolveApi(a)}
         initialData={initialData}
@@ -385,12 +443,20 @@ export function start(mount, handle) {
             </svg>
           </button>
         )}
-      />
+      >
+        {/* Our own menu: no links out of the app, nothing that wipes the board mid-interview. */}
+        <MainMenu>
+          <MainMenu.Item onSelect={() => handle._zoomToFit()}>Fit the drawing to the board</MainMenu.Item>
+          <MainMenu.DefaultItems.SearchMenu />
+          <MainMenu.DefaultItems.SaveAsImage />
+          <MainMenu.DefaultItems.ChangeCanvasBackground />
+        </MainMenu>
+      </Excalidraw>
     );
   }
 
   createRoot(mount).render(<Board />);
-  nameUnlabelledButtons(mount);
+  repairExcalidrawAria(mount);
 
   (async () => {
     api = await apiPromise;
@@ -398,18 +464,19 @@ export function start(mount, handle) {
     // Scripts and tests build labelled shapes and bound arrows the way the library does.
     handle.toElements = convertToExcalidrawElements;
     await loadFont(`${LABEL_FONT_SIZE}px Excalifont`, LABEL_CHARACTERS);
-    if (!readonly) {
-      await api.updateLibrary({ libraryItems: buildLibraryItems(convertToExcalidrawElements), merge: false });
-    }
-    // Open on the drawing, not on an empty corner of the canvas; a review shows it whole.
-    if (api.getSceneElements().length) {
-      api.scrollToContent(undefined, readonly ? { fitToContent: true } : { animate: false });
-    }
+    // Open on the whole drawing (after a reload too), not on a corner of it.
+    fitToContent(api);
     lastFingerprint = fingerprint(api.getSceneElementsIncludingDeleted(), storedAppState(api.getAppState()));
     if (doc && (doc.dirty || doc.inFlight)) setState("saving", { message: "Saving…" });
     else if (doc) setState("saved", { message: "All changes saved" });
     handle._resolve(handle);
   })().catch((error) => handle._fail(error));
+}
+
+/** Zoom and scroll so the whole drawing is in view (never zoomed in past 100 %). */
+function fitToContent(api) {
+  if (!api.getSceneElements().length) return;
+  api.scrollToContent(undefined, { fitToContent: true, viewportZoomFactor: FIT_ZOOM_FACTOR, animate: false });
 }
 
 /**

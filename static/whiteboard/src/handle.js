@@ -33,6 +33,9 @@ export function createHandle(mount) {
     /** Enlarge the board to the whole window, or back. Escape also leaves full screen. */
     toggleFullscreen: (force) => handle._toggleFullscreen(force),
     isFullscreen: () => false,
+    /** Zoom so the whole drawing is in view (after the board's box changed size). */
+    zoomToFit: () => ready.then(() => handle._zoomToFit()).catch(() => {}),
+    _zoomToFit: () => {},
     _flush: async () => true,
     _toggleFullscreen: () => false,
     /** Milliseconds from navigation start until the board was interactive (for benchmarks). */

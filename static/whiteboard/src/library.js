@@ -1,4 +1,4 @@
-// The component library: one labelled rounded rectangle per ML-system component, in a colour
+// The ML components: one labelled rounded rectangle per ML-system component, in a colour
 // family per group. Built at runtime with Excalidraw's own converter (the label becomes a text
 // element bound to its rectangle), after the Excalifont font has loaded so labels measure right.
 
@@ -44,45 +44,38 @@ export const LABEL_CHARACTERS = [...new Set(COMPONENTS.map(([, label]) => label)
 const CREATED = Date.UTC(2025, 0, 1);
 
 /**
- * @param {(skeletons: object[], opts?: object) => object[]} convertToExcalidrawElements
- * @returns Excalidraw LibraryItems, in the order of COMPONENTS
+ * One component as an Excalidraw library item, its rectangle's top-left at `at` (fresh ids every
+ * call). `convertToExcalidrawElements` is Excalidraw's skeleton converter.
  */
-export function buildLibraryItems(convertToExcalidrawElements) {
-  return COMPONENTS.map(([slug, label, group]) => {
-    const { strokeColor, backgroundColor } = GROUPS[group];
-    const elements = convertToExcalidrawElements(
-      [
-        {
-          type: "rectangle",
-          x: 0,
-          y: 0,
-          width: ITEM_WIDTH,
-          height: ITEM_HEIGHT,
-          strokeColor,
-          backgroundColor,
-          fillStyle: "solid",
-          strokeWidth: 2,
-          roughness: 1,
-          roundness: { type: 3 }, // ROUNDNESS.ADAPTIVE_RADIUS
-          customData: { chalktalkComponent: slug, group },
-          label: {
-            text: label,
-            fontSize: LABEL_FONT_SIZE,
-            fontFamily: LABEL_FONT_FAMILY,
-            strokeColor: "#1e1e1e",
-            textAlign: "center",
-            verticalAlign: "middle",
-          },
+export function buildLibraryItem(convertToExcalidrawElements, slug, at = { x: 0, y: 0 }) {
+  const [, label, group] = COMPONENTS.find(([s]) => s === slug);
+  const { strokeColor, backgroundColor } = GROUPS[group];
+  const elements = convertToExcalidrawElements(
+    [
+      {
+        type: "rectangle",
+        x: at.x,
+        y: at.y,
+        width: ITEM_WIDTH,
+        height: ITEM_HEIGHT,
+        strokeColor,
+        backgroundColor,
+        fillStyle: "solid",
+        strokeWidth: 2,
+        roughness: 1,
+        roundness: { type: 3 }, // ROUNDNESS.ADAPTIVE_RADIUS
+        customData: { chalktalkComponent: slug, group },
+        label: {
+          text: label,
+          fontSize: LABEL_FONT_SIZE,
+          fontFamily: LABEL_FONT_FAMILY,
+          strokeColor: "#1e1e1e",
+          textAlign: "center",
+          verticalAlign: "middle",
         },
-      ],
-      { regenerateIds: true },
-    );
-    return {
-      id: `chalktalk-${slug}`,
-      status: "unpublished",
-      created: CREATED,
-      name: label,
-      elements,
-    };
-  });
+      },
+    ],
+    { regenerateIds: true },
+  );
+  return { id: `chalktalk-${slug}`, status: "unpublished", created: CREATED, name: label, elements };
 }
