@@ -248,9 +248,14 @@ def bank_for_grade(grade: Grade) -> tuple[Bank, str | None]:
     return _bank_and_slug(_bank_for_version(grade.rubric.version), grade.attempt.question)
 
 
+def current_bank_for(question: Question) -> tuple[Bank, str | None]:
+    """The current rubric version's bank, and the question's slug in it (None: base only)."""
+    return _bank_and_slug(_bank_for_version(current_rubric().version), question)
+
+
 def criteria_for_question(question: Question) -> tuple[CriterionSpec, ...]:
     """The current rubric's criteria for a question (what a live interviewer scores)."""
-    bank, slug = _bank_and_slug(_bank_for_version(current_rubric().version), question)
+    bank, slug = current_bank_for(question)
     return bank.criteria_for(slug)
 
 
