@@ -34,6 +34,18 @@ def outline_lines(markdown: str) -> list[str]:
     return [m.group(1) for line in markdown.splitlines() if (m := _BULLET.match(line))]
 
 
+def outline_sections(markdown: str) -> dict[str, list[str]]:
+    """`{stage key: its bullet points}`, from the outline's headings ("**Data**" → data)."""
+    sections: dict[str, list[str]] = {}
+    current = ""
+    for line in markdown.splitlines():
+        if bullet := _BULLET.match(line):
+            sections.setdefault(current, []).append(bullet.group(1))
+        elif line.strip():
+            current = line.strip().strip("*#: ").lower()
+    return sections
+
+
 def answer_stage(criterion: CriterionSpec) -> str:
     """The stage an example is written in: the criterion's own, or the first it reads."""
     if criterion.stage in STAGES:
@@ -67,9 +79,20 @@ def _example(bank: Bank, slug: str | None, criterion_id: str) -> Example | None:
     question = bank.questions.get(slug) if slug else None
     if question is None:
         return None
-    lines = outline_lines(question.strong_answer)
-    lines += [hint for hints in question.hints.values() for hint in hints]
-    return derived_example(criterion, lines)
+    # Lines written for the stages the criterion reads first, so an example about labels is
+    # not half a serving note; the whole outline only when those lines fall short of level 2.
+    sections = outline_sections(question.strong_answer)
+    own = {criterion.stage, *criterion.scope}
+    near = [line for stage, lines in sections.items() if stage in own for line in lines]
+    near += [hint for stage, hints in question.hints.items() if stage in own for hint in hints]
+    example = derived_example(criterion, near)
+    if example is None or example.level < 2:
+        everything = outline_lines(question.strong_answer)
+        everything += [hint for hints in question.hints.values() for hint in hints]
+        wider = derived_example(criterion, everything)
+        if wider and (example is None or wider.level > example.level):
+            example = wider
+    return example
 
 
 def derived_example(criterion: CriterionSpec, lines: list[str]) -> Example | None:
@@ -95,4 +118,6 @@ def derived_example(criterion: CriterionSpec, lines: list[str]) -> Example | Non
 
 def board_example(criterion: CriterionSpec) -> str:
     """A board criterion's top level: every one of its checks drawn."""
-    return "A board with " + "; ".join(check.name for check in criterion.checks) + "."
+    names = [check.name for check in criterion.checks]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"A board that shows {listed}."

@@ -40,10 +40,13 @@ def progress(request: HttpRequest) -> HttpResponse:
             )
 
         sparks = [
-            (STAGE_LABELS[s], sparkline(v))
+            (STAGE_LABELS[s], sparkline(v, label=STAGE_LABELS[s]))
             for s, v in summary.stage_series.items()
             if any(x is not None for x in v)
-        ] + [(COMPETENCY_LABELS[c], sparkline(v)) for c, v in summary.competency_series.items()]
+        ] + [
+            (COMPETENCY_LABELS[c], sparkline(v, label=COMPETENCY_LABELS[c]))
+            for c, v in summary.competency_series.items()
+        ]
         stage_chart = before_after_rows(
             [(STAGE_LABELS[s], *change(v)) for s, v in summary.stage_series.items()],
             before=before,

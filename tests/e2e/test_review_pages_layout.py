@@ -1,0 +1,110 @@
+"""In headless Chromium at 1440 and 390 px: results (a strong and a weak attempt), progress,
+history, compare and replay pass axe-core with no critical or serious violation and never scroll
+sideways; the results page leads with the changes that would raise the grade, each with an
+example, and a link to a change opens its folded stage.
+
+Set REVIEW_SCREENSHOTS=<directory> to keep a screenshot of the page's content of every page at both sizes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from interviews.models import Question, Whiteboard
+from interviews.services import attempt_submit
+from rubric.services import bank_sync, grade_run
+from tests.answers import STRONG_AD_ANSWER
+from tests.browser import log_in, serious_axe_violations, wait_for_board
+from tests.factories import PASSWORD, make_attempt, make_user
+from tests.scenes import arrow, box, scene
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+AD_BOARD = scene(
+    box("I0lomlOVPDTaS2LcszKKB", "Ad candidates (targeting)", 0, 0, w=200),
+    box("rankerBox0000000000001", "CTR ranker (DeepFM)", 300, 0, w=200),
+    box("auctionBox00000000001", "Auction + re-ranking", 600, 0, w=200),
+    box("logBox000000000000001", "Impression & click log", 600, 220, w=200),
+    box("joinBox00000000000001", "Online joiner", 300, 220, w=200),
+    box("trainBox0000000000001", "Trainer", 0, 220, w=200),
+    arrow("a1", (200, 30), (300, 30), source="I0lomlOVPDTaS2LcszKKB", target="rankerBox0000000000001"),
+    arrow("a2", (500, 30), (600, 30), source="rankerBox0000000000001", target="auctionBox00000000001"),
+    arrow("a3", (700, 60), (700, 220), source="auctionBox00000000001", target="logBox000000000000001"),
+    arrow("a4", (600, 250), (500, 250), source="logBox000000000000001", target="joinBox00000000000001"),
+    arrow("a5", (300, 250), (200, 250), source="joinBox00000000000001", target="trainBox0000000000001"),
+)  # fmt: skip
+WEAK = {"goals": "Predict clicks on ads.", "data": "Use the logs.", "model": "A neural network."}
+WIDTHS = ((1440, 900), (390, 844))
+
+
+def _graded(user, texts, board=None):
+    attempt = make_attempt(user, Question.objects.get(slug="ad-click-prediction"), texts)
+    if board:
+        Whiteboard.objects.filter(attempt=attempt).update(scene=board, version=1)
+    grade_run(grade_id=attempt_submit(attempt=attempt).pk)
+    return attempt
+
+
+def _check(page: Page, url: str, name: str, *, board: bool = False) -> None:
+    for width, height in WIDTHS:
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(url)
+        if board:
+            wait_for_board(page)
+        # The page's own content (the header's phone layout is issue #18's other half).
+        overflow = page.evaluate(
+            "(() => { const m = document.getElementById('main');"
+            " return Math.max(m.scrollWidth, m.getBoundingClientRect().right) - window.innerWidth; })()"
+        )
+        assert overflow <= 0, f"{name} at {width} px scrolls sideways by {overflow} px"
+        assert serious_axe_violations(page) == [], f"{name} at {width} px"
+        if folder := os.environ.get("REVIEW_SCREENSHOTS"):
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            page.locator("#main").screenshot(path=f"{folder}/{name}-{width}.png")
+
+
+def test_review_pages_are_accessible_and_fit_a_phone(page: Page, live_server):
+    bank_sync()
+    user = make_user("e2e-reviewer")
+    weak = _graded(user, WEAK)
+    strong = _graded(user, STRONG_AD_ANSWER, AD_BOARD)
+    log_in(page, live_server.url, user.username, PASSWORD)
+    base = live_server.url
+
+    _check(page, f"{base}/attempts/{strong.pk}/results/", "results-strong", board=True)
+    _check(page, f"{base}/attempts/{weak.pk}/results/", "results-weak", board=True)
+    _check(page, f"{base}/progress/", "progress")
+    _check(page, f"{base}/attempts/", "history")
+    _check(page, f"{base}/attempts/compare/?a={weak.pk}&b={strong.pk}", "compare")
+    _check(page, f"{base}/attempts/{strong.pk}/replay/", "replay", board=True)
+
+
+def test_results_lead_with_the_changes_and_open_their_stage(page: Page, live_server):
+    bank_sync()
+    user = make_user("e2e-improver")
+    weak = _graded(user, WEAK, AD_BOARD)
+    log_in(page, live_server.url, user.username, PASSWORD)
+    page.goto(f"{live_server.url}/attempts/{weak.pk}/results/")
+
+    changes = page.locator("#top-changes .change")
+    expect(changes).to_have_count(3)
+    for i in range(3):
+        expect(changes.nth(i).locator(".change__example blockquote")).not_to_be_empty()
+    expect(page.locator("[data-llm-off]")).not_to_contain_text("OPENAI_API_KEY")
+    expect(page.locator("body")).not_to_contain_text("I0lomlOVPDTaS2LcszKKB")
+
+    first = changes.first.locator("a.change__link")
+    stage = first.get_attribute("data-open-stage")
+    fold = page.locator(f"#{stage} > details")
+    expect(fold).not_to_have_attribute("open", "")
+    first.click()
+    expect(fold).to_have_attribute("open", "")
+    expect(page.locator(f"#{stage} .criterion").first).to_be_visible()
+
+    outline = page.locator("#strong-outline")
+    outline.locator("summary").click()
+    expect(outline.locator(".outline__body ul li").first).to_be_visible()
+    assert outline.locator(".outline__body ul").count() >= 6  # one list per stage heading
