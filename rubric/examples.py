@@ -1,10 +1,10 @@
 """What a top-level answer to one criterion reads like, for the results page.
 
-A criterion's own `example:` in the bank comes first. Without one, the example is taken from the
-question's material, never invented: the fewest lines of its strong-answer outline and its hints
-that the real engine, grading them alone as the stage's answer, puts highest for that criterion.
-The outline is terse notes, so a derived example often earns level 2 (explained) rather than 3;
-the page says which level it earns. Diagram criteria are shown as the boxes and arrows to draw.
+The example is taken from the question's own material where it can be, never invented: the fewest
+lines of its strong-answer outline and its hints that the real engine, grading them alone as the
+stage's answer, puts highest for that criterion. The outline is terse notes, so such an example
+often earns only level 2 (explained); then the criterion's own `example:` in the bank is shown
+(every shared criterion has one), and without that the derived one, and the page says its level. Diagram criteria are shown as the boxes and arrows to draw.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from rubric.engine import Answer, grade
-from rubric.schema import MAX_LEVEL, Bank, CriterionSpec
+from rubric.schema import MAX_LEVEL, Bank, CriterionSpec, QuestionSpec
 from rubric.stages import STAGES
 
 MAX_LINES = 3  # an example is a short passage, not half the outline
@@ -74,11 +74,21 @@ def _example(bank: Bank, slug: str | None, criterion_id: str) -> Example | None:
         return None
     if criterion.kind == "diagram":
         return Example(board_example(criterion), MAX_LEVEL, "board")
-    if criterion.example:
-        return Example(criterion.example, level_alone(criterion, criterion.example), "bank")
+    written = (
+        Example(criterion.example, level_alone(criterion, criterion.example), "bank")
+        if criterion.example
+        else None
+    )
     question = bank.questions.get(slug) if slug else None
-    if question is None:
-        return None
+    derived = _from_outline(criterion, question) if question else None
+    # The question's own material when it reaches the top (it speaks of this problem), else
+    # the criterion's written example (the shared criteria's are general), else the best found.
+    if derived and derived.level >= MAX_LEVEL:
+        return derived
+    return written or derived
+
+
+def _from_outline(criterion: CriterionSpec, question: QuestionSpec) -> Example | None:
     # Lines written for the stages the criterion reads first, so an example about labels is
     # not half a serving note; the whole outline only when those lines fall short of level 2.
     sections = outline_sections(question.strong_answer)

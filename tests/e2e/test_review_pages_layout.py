@@ -36,8 +36,19 @@ AD_BOARD = scene(
     arrow("a4", (600, 250), (500, 250), source="logBox000000000000001", target="joinBox00000000000001"),
     arrow("a5", (300, 250), (200, 250), source="joinBox00000000000001", target="trainBox0000000000001"),
 )  # fmt: skip
+for _element in AD_BOARD["elements"]:  # what Excalidraw needs to draw a label, as it saves one
+    if _element["type"] == "text":
+        _element.update(
+            fontSize=18, fontFamily=5, lineHeight=1.25, textAlign="center", verticalAlign="middle"
+        )
 WEAK = {"goals": "Predict clicks on ads.", "data": "Use the logs.", "model": "A neural network."}
 WIDTHS = ((1440, 900), (390, 844))
+# The innermost elements of the content that reach past the window's right edge.
+WIDEST = """[...document.querySelectorAll('#main *')]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
+               && ![...e.children].some(c => c.getBoundingClientRect().right > window.innerWidth + 1))
+  .slice(0, 6).map(e => e.tagName.toLowerCase() + '.' + [...e.classList].join('.')
+                        + ' ' + Math.round(e.getBoundingClientRect().right))"""
 
 
 def _graded(user, texts, board=None):
@@ -59,11 +70,23 @@ def _check(page: Page, url: str, name: str, *, board: bool = False) -> None:
             "(() => { const m = document.getElementById('main');"
             " return Math.max(m.scrollWidth, m.getBoundingClientRect().right) - window.innerWidth; })()"
         )
-        assert overflow <= 0, f"{name} at {width} px scrolls sideways by {overflow} px"
+        assert overflow <= 0, f"{name} at {width} px scrolls sideways by {overflow} px: " + str(
+            page.evaluate(WIDEST)
+        )
         assert serious_axe_violations(page) == [], f"{name} at {width} px"
         if folder := os.environ.get("REVIEW_SCREENSHOTS"):
             Path(folder).mkdir(parents=True, exist_ok=True)
             page.locator("#main").screenshot(path=f"{folder}/{name}-{width}.png")
+            _screenshot_parts(page, f"{folder}/{name}-{width}")
+
+
+def _screenshot_parts(page: Page, stem: str, part: int = 1100) -> None:
+    """The page in screen-sized pieces, readable one by one (a phone page is 4,000+ px tall)."""
+    height = page.evaluate("document.documentElement.scrollHeight")
+    width = page.viewport_size["width"]
+    for n, top in enumerate(range(0, height, part)):
+        clip = {"x": 0, "y": top, "width": width, "height": min(part, height - top)}
+        page.screenshot(path=f"{stem}-part{n}.png", full_page=True, clip=clip)
 
 
 def test_review_pages_are_accessible_and_fit_a_phone(page: Page, live_server):
@@ -74,10 +97,10 @@ def test_review_pages_are_accessible_and_fit_a_phone(page: Page, live_server):
     log_in(page, live_server.url, user.username, PASSWORD)
     base = live_server.url
 
+    _check(page, f"{base}/attempts/", "history")
     _check(page, f"{base}/attempts/{strong.pk}/results/", "results-strong", board=True)
     _check(page, f"{base}/attempts/{weak.pk}/results/", "results-weak", board=True)
     _check(page, f"{base}/progress/", "progress")
-    _check(page, f"{base}/attempts/", "history")
     _check(page, f"{base}/attempts/compare/?a={weak.pk}&b={strong.pk}", "compare")
     _check(page, f"{base}/attempts/{strong.pk}/replay/", "replay", board=True)
 
@@ -103,6 +126,12 @@ def test_results_lead_with_the_changes_and_open_their_stage(page: Page, live_ser
     first.click()
     expect(fold).to_have_attribute("open", "")
     expect(page.locator(f"#{stage} .criterion").first).to_be_visible()
+    # The board's stage opens with the board drawn and the checks beside it.
+    page.locator("#stage-diagram > details > summary").click()
+    wait_for_board(page)
+    expect(page.locator("#stage-diagram .check").first).to_be_visible()
+    if folder := os.environ.get("REVIEW_SCREENSHOTS"):
+        _screenshot_parts(page, f"{folder}/results-open-1280")
 
     outline = page.locator("#strong-outline")
     outline.locator("summary").click()
