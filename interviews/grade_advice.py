@@ -7,13 +7,12 @@ level is worth least in the score (level 0 before level 1), then to the stage or
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from rubric.engine import level_value
-from rubric.examples import Example, example_for
-from rubric.schema import Bank
+from rubric.examples import Example
 from rubric.stages import DIAGRAM, GRADED_STAGES, STAGE_LABELS
 
 TOP_CHANGES = 3
@@ -63,13 +62,11 @@ def rank_changes(results: Sequence[Graded], count: int = TOP_CHANGES) -> list[Gr
     )[:count]
 
 
-def top_changes(results: Sequence[Graded], bank: Bank | None, slug: str | None) -> list[Change]:
-    """The top changes, each with an example of a top-level answer for its criterion."""
+def top_changes(
+    results: Sequence[Graded], example_of: Callable[[str], Example | None]
+) -> list[Change]:
+    """The top changes, each with `example_of(criterion id)`: what its top level reads like."""
     return [
-        Change(
-            result=r,
-            gain=points_to_gain(r),
-            example=example_for(bank, slug, r.criterion_key) if bank else None,
-        )
+        Change(result=r, gain=points_to_gain(r), example=example_of(r.criterion_key))
         for r in rank_changes(results)
     ]

@@ -75,7 +75,7 @@ def test_criteria_at_their_top_level_are_never_suggested():
 
 def test_each_change_carries_the_example_for_its_criterion():
     rows = [Row("label-definition", "data", 3, 0), Row("diagram-feedback-loop", "diagram", 2, 0)]
-    changes = top_changes(rows, BANK, "ad-click-prediction")
+    changes = top_changes(rows, lambda key: example_for(BANK, "ad-click-prediction", key))
     assert changes[0].example.source == "bank" and changes[0].example.level == MAX_LEVEL
     assert changes[1].example.source == "board"
     assert "logs reach the training data" in changes[1].example.text

@@ -23,6 +23,7 @@ from rubric.models import CriterionResult, DiagramCorrection, Grade, LLMFeedback
 from rubric.services import (
     CorrectionRefused,
     correction_roles,
+    criterion_example,
     current_bank_for,
     grade_correct,
     grade_retry,
@@ -109,7 +110,9 @@ def _results_context(attempt: Attempt, grade: Grade) -> dict:
         result.findings = board_read["findings"].get(result.criterion_key, [])
     return {
         "sections": sections,
-        "changes": top_changes(results, bank, slug),
+        "changes": top_changes(
+            results, lambda key: criterion_example(bank=bank, slug=slug, criterion_id=key)
+        ),
         "board": board,
         "siblings": siblings,
         **board_read,
