@@ -36,3 +36,15 @@ document.querySelectorAll("[data-stage-fold]").forEach((fold) =>
     requestAnimationFrame(() => board.api.scrollToContent(undefined, { fitToContent: true }));
   }),
 );
+
+// Excalidraw names its zoom button "Reset zoom" while it shows "87%": a speech-input user says
+// what they see, so the name carries the visible text too (WCAG 2.5.3, axe label-content-name-mismatch).
+function nameZoomButton(button) {
+  const shown = button.textContent.trim();
+  const name = shown ? `${shown} zoom, reset` : "Reset zoom";
+  if (button.getAttribute("aria-label") !== name) button.setAttribute("aria-label", name);
+}
+new MutationObserver(() => document.querySelectorAll(".reset-zoom-button").forEach(nameZoomButton)).observe(
+  document.body,
+  { childList: true, subtree: true, characterData: true },
+);
