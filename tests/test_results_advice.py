@@ -199,3 +199,16 @@ def test_results_page_leads_with_three_changes_and_never_asks_for_an_api_key(
     assert html.index('id="top-changes"') < html.index('id="stage-goals"')
     assert "OPENAI_API_KEY" not in html and "data-llm-off" in html
     assert "<li>" in html.split('id="strong-outline"')[1]  # the outline's bullets are a list
+
+
+# --- progress charts ---------------------------------------------------------------------
+
+
+def test_every_progress_chart_states_its_numbers_in_words(candidate_client, legacy_grade):
+    html = candidate_client.get(reverse("progress")).content.decode()
+    charts = re.findall(r"<svg[^>]*>", html)
+    assert len(charts) >= 10  # overall (wide and narrow), per stage, per skill, time, sparklines
+    for tag in charts:
+        label = re.search(r'aria-label="([^"]+)"', tag)
+        assert 'role="img"' in tag and label and re.search(r"\d", label.group(1)), tag
+    assert "Clarify goals &amp; scope:" in html  # a sparkline says which stage it draws
