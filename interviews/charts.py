@@ -14,6 +14,19 @@ from django.utils.safestring import SafeString, mark_safe
 PALETTE = ("#4f46e5", "#0891b2", "#059669", "#d97706", "#dc2626", "#7c3aed", "#db2777", "#475569")
 
 
+def _svg_open(width: int, height: int, summary: str, css: str = "chart") -> str:
+    """The opening tag with its text alternative: screen readers read `summary` for the chart."""
+    text = escape(summary)
+    return (
+        f'<svg viewBox="0 0 {width} {height}" class="{css}" role="img" aria-label="{text}" '
+        f'xmlns="http://www.w3.org/2000/svg"><title>{text}</title>'
+    )
+
+
+def _num(value: float | None) -> str:
+    return "no score" if value is None else f"{value:.0f}"
+
+
 @dataclass(frozen=True)
 class Series:
     label: str
@@ -33,9 +46,15 @@ def line_chart(series: Sequence[Series], x_labels: Sequence[str], *, width: int 
     def y(v: float) -> float:
         return top + plot_h * (1 - v / y_max)
 
-    parts = [
-        f'<svg viewBox="0 0 {width} {height}" class="chart" role="img" xmlns="http://www.w3.org/2000/svg">'
-    ]
+    described = []
+    for s in series:
+        known = [v for v in s.values if v is not None]
+        if known:
+            described.append(f"{s.label} from {_num(known[0])} to {_num(known[-1])}")
+    summary = f"Line chart over {len(x_labels)} attempt{'s' if len(x_labels) != 1 else ''}: " + (
+        "; ".join(described) or "no scores yet"
+    )
+    parts = [_svg_open(width, height, summary)]
     for tick in (0, 25, 50, 75, 100):
         parts.append(
             f'<line x1="{left}" x2="{left + plot_w}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" class="chart__grid"/>'
@@ -76,9 +95,11 @@ def bar_rows(
     width, row_h, label_w = 720, 30, 230
     plot_w = width - label_w - 80
     height = row_h * len(rows) + 8
-    parts = [
-        f'<svg viewBox="0 0 {width} {height}" class="chart" role="img" xmlns="http://www.w3.org/2000/svg">'
-    ]
+    summary = "Bar chart: " + "; ".join(
+        f"{label} {value:.1f}{unit}" + ("" if marker is None else f" of {marker:.1f}{unit}")
+        for label, value, marker in rows
+    )
+    parts = [_svg_open(width, height, summary)]
     for i, (label, value, marker) in enumerate(rows):
         top = 4 + i * row_h
         bar = plot_w * min(value, max_value) / max_value if max_value else 0
@@ -110,7 +131,10 @@ def before_after_rows(
     width, row_h, label_w = 720, 38, 250
     plot_w = width - label_w - 110
     height = row_h * len(rows) + 30
-    parts = [f'<svg viewBox="0 0 {width} {height}" class="chart" role="img" xmlns="http://www.w3.org/2000/svg">',
+    summary = f"{before} and {after}: " + "; ".join(
+        f"{label} {_num(first)} then {_num(last)}" for label, first, last in rows
+    )
+    parts = [_svg_open(width, height, summary),
              f'<rect x="{label_w}" y="4" width="12" height="8" rx="2" class="chart__before"/>'
              f'<text x="{label_w + 18}" y="12" class="chart__tick">{escape(before)}</text>'
              f'<rect x="{label_w + 170}" y="4" width="12" height="8" rx="2" fill="#4f46e5"/>'
@@ -135,10 +159,16 @@ def before_after_rows(
     return mark_safe("".join(parts))  # noqa: S308 - every label above is escaped
 
 
-def sparkline(values: Sequence[float | None], *, width: int = 240, height: int = 56) -> SafeString:
+def sparkline(values: Sequence[float | None], *, label: str = "Score", width: int = 240,
+              height: int = 56) -> SafeString:  # fmt: skip
     """A small 0-100 line over attempts with its last value, for small multiples."""
     known = [(i, v) for i, v in enumerate(values) if v is not None]
-    parts = [f'<svg viewBox="0 0 {width} {height}" class="chart spark" role="img" xmlns="http://www.w3.org/2000/svg">',
+    summary = (
+        f"{label}: " + ", ".join(_num(v) for _, v in known) + f" over {len(known)} attempts"
+        if known
+        else f"{label}: no scores yet"
+    )
+    parts = [_svg_open(width, height, summary, "chart spark"),
              f'<line x1="0" x2="{width - 44}" y1="{height - 4}" y2="{height - 4}" class="chart__grid"/>']  # fmt: skip
     if known:
         span = max(len(values) - 1, 1)
@@ -154,4 +184,4 @@ def sparkline(values: Sequence[float | None], *, width: int = 240, height: int =
             f'<text x="{width - 38}" y="{height / 2 + 5:.0f}" class="chart__label">{known[-1][1]:.0f}</text>'
         )
     parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - numbers only
+    return mark_safe("".join(parts))  # noqa: S308 - numbers and an escaped label

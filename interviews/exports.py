@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from interviews.evidence import board_labels, clean_all, without_element_ids
 from interviews.models import Attempt
 from rubric.models import CriterionResult, Grade, LLMFeedback
 from rubric.stages import DIAGRAM, GRADED_STAGES, STAGE_LABELS, STAGES
@@ -24,6 +25,7 @@ def attempt_markdown(attempt: Attempt) -> str:
         ]
     lines += ["", "## Prompt", "", attempt.question.prompt]
     results = list(CriterionResult.objects.filter(grade=grade)) if grade else []
+    labels = board_labels(grade.diagram) if grade else {}
     for stage in (*STAGES, *[s for s in GRADED_STAGES if s not in STAGES], DIAGRAM):
         rows = [r for r in results if r.stage == stage]
         if stage not in STAGES and not rows:
@@ -34,9 +36,9 @@ def attempt_markdown(attempt: Attempt) -> str:
             lines += [texts.get(stage, "").strip() or "_(empty)_", ""]
         for r in rows:
             lines.append(f"- **{r.title}**: level {r.level}/{r.max_level}")
-            lines += [f"  - > {quote}" for quote in r.evidence]
+            lines += [f"  - > {quote}" for quote in clean_all(r.evidence, labels)]
             if r.missing:
-                lines.append(f"  - Missing: {r.missing}")
+                lines.append(f"  - Missing: {without_element_ids(r.missing, labels)}")
     if grade and grade.diagram.get("edges"):
         lines += ["", "## Board connections", ""]
         lines += [f"- {e['source_label']} → {e['target_label']}" for e in grade.diagram["edges"]]
@@ -91,11 +93,13 @@ def user_data(user) -> dict[str, Any]:
             "grade": None,
         }
         if grade:
+            labels = board_labels(grade.diagram)
             entry["grade"] = {
                 "status": grade.status, "score": grade.score, "band": grade.band, "rubric_version": grade.rubric.version,
                 "stage_scores": grade.stage_scores, "diagram": grade.diagram,
                 "criteria": [{"id": r.criterion_key, "title": r.title, "stage": r.stage, "level": r.level,
-                              "evidence": r.evidence, "missing": r.missing} for r in grade.results.all()],
+                              "evidence": clean_all(r.evidence, labels),
+                              "missing": without_element_ids(r.missing, labels)} for r in grade.results.all()],
             }  # fmt: skip
             if grade.pk in feedback:
                 f = feedback[grade.pk]

@@ -82,3 +82,15 @@ def render_markdown(text: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
+
+
+# A list straight after a line of text ("**Goals**" then "- ...") is not a list to Python-Markdown
+# (it wants a blank line first), so the bank's outlines read as one paragraph of " - " text.
+_LIST_AFTER_TEXT = re.compile(
+    r"(?m)^([ \t]*(?![-*+][ \t]|\d+[.)][ \t])\S.*)\n(?=[ \t]*(?:[-*+]|\d+[.)])[ \t])"
+)
+
+
+def render_outline(text: str) -> str:
+    """Markdown where a list may start right under a heading line, as in the bank's outlines."""
+    return render_markdown(_LIST_AFTER_TEXT.sub(r"\1\n\n", text))

@@ -90,6 +90,9 @@ class CriterionSpec:
     # On a shared diagram criterion: the question's own diagram checks. A board that passes all
     # of them is about the question even if it never names its domain.
     about_checks: tuple[DiagramCheck, ...] = ()
+    # What a top-level answer to this criterion reads like, shown on the results page; without
+    # one, the page derives it from the question's strong-answer outline (rubric/examples.py).
+    example: str = ""
 
 
 @dataclass(frozen=True)
@@ -349,6 +352,7 @@ def _parse_criterion(
         scope=scope,
         missing=reader.text(data, "missing", path, 400),
         tip=reader.text(data, "tip", path, 300),
+        example=reader.text(data, "example", path, 600) if "example" in data else "",
         competencies=competencies,
         source=source,
         min_concepts=min_concepts,

@@ -7,12 +7,14 @@ from datetime import timedelta
 from functools import lru_cache
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from interviews.grade_advice import rank_changes
 from interviews.models import Attempt, FollowUp, Question, Whiteboard
-from rubric import engine, queue
+from rubric import engine, examples, queue
 from rubric.bank_files import load_bank
 from rubric.diagram import apply_corrections
 from rubric.models import Criterion, CriterionResult, DiagramCorrection, Grade, Rubric
@@ -142,7 +144,33 @@ def grade_run(*, grade_id: int) -> Grade | None:
     grade = Grade.objects.select_related("attempt__question", "rubric").get(pk=grade_id)
     result = _grade_answer(grade)
     grade_record(grade=grade, result=result)
+    _warm_examples(grade)
     return grade
+
+
+EXAMPLE_CACHE_SECONDS = 30 * 24 * 3600
+
+
+def criterion_example(
+    *, bank: Bank, slug: str | None, criterion_id: str
+) -> examples.Example | None:
+    """The example shown for a criterion, kept in the shared cache: finding one grades up to a
+    few dozen outline lines (tens of ms, a second at worst), and it is the same for everyone."""
+    key = f"criterion-example:{bank.version}:{slug}:{criterion_id}"
+    found = cache.get(key)
+    if found is None:
+        example = examples.example_for(bank, slug, criterion_id)
+        found = (example.text, example.level, example.source) if example else ()
+        cache.set(key, found, EXAMPLE_CACHE_SECONDS)
+    return examples.Example(*found) if found else None
+
+
+def _warm_examples(grade: Grade) -> None:
+    """Find the examples the results page will show while the candidate is still on the way to
+    it, in the worker, so the page does not wait for them."""
+    bank, slug = current_bank_for(grade.attempt.question)
+    for result in rank_changes(list(CriterionResult.objects.filter(grade=grade))):
+        criterion_example(bank=bank, slug=slug, criterion_id=result.criterion_key)
 
 
 def attempt_answer(attempt: Attempt, corrections: dict[str, str] | None = None) -> engine.Answer:
@@ -248,9 +276,14 @@ def bank_for_grade(grade: Grade) -> tuple[Bank, str | None]:
     return _bank_and_slug(_bank_for_version(grade.rubric.version), grade.attempt.question)
 
 
+def current_bank_for(question: Question) -> tuple[Bank, str | None]:
+    """The current rubric version's bank, and the question's slug in it (None: base only)."""
+    return _bank_and_slug(_bank_for_version(current_rubric().version), question)
+
+
 def criteria_for_question(question: Question) -> tuple[CriterionSpec, ...]:
     """The current rubric's criteria for a question (what a live interviewer scores)."""
-    bank, slug = _bank_and_slug(_bank_for_version(current_rubric().version), question)
+    bank, slug = current_bank_for(question)
     return bank.criteria_for(slug)
 
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django import template
 from django.utils.safestring import mark_safe
 
-from interviews.markdown import render_markdown
+from interviews.markdown import render_markdown, render_outline
 from rubric.stages import STAGE_LABELS
 
 register = template.Library()
@@ -14,6 +14,12 @@ register = template.Library()
 @register.filter
 def markdown(text: str) -> str:
     return mark_safe(render_markdown(text or ""))  # noqa: S308 - sanitised by nh3
+
+
+@register.filter
+def outline(text: str) -> str:
+    """A strong-answer outline: headings each followed by their bullet list."""
+    return mark_safe(render_outline(text or ""))  # noqa: S308 - sanitised by nh3
 
 
 @register.filter

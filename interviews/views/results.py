@@ -12,13 +12,22 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from interviews.evidence import board_labels, clean_all, without_element_ids
+from interviews.grade_advice import top_changes
 from interviews.highlight import highlight_spans
 from interviews.hooks import elsewhere_for
 from interviews.models import Attempt, StageResponse, Whiteboard
 from interviews.views.common import HtmxHttpRequest, get_attempt_for_user
 from rubric.feedback import FeedbackRefused, feedback_request
 from rubric.models import CriterionResult, DiagramCorrection, Grade, LLMFeedback
-from rubric.services import CorrectionRefused, correction_roles, grade_correct, grade_retry
+from rubric.services import (
+    CorrectionRefused,
+    correction_roles,
+    criterion_example,
+    current_bank_for,
+    grade_correct,
+    grade_retry,
+)
 from rubric.stages import DIAGRAM, GRADED_STAGES, STAGE_LABELS, STAGES
 
 
@@ -51,6 +60,10 @@ def attempt_results(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 def _results_context(attempt: Attempt, grade: Grade) -> dict:
     results = list(CriterionResult.objects.filter(grade=grade))
+    labels = board_labels(grade.diagram)
+    for result in results:  # shown, not saved: old grades quoted element ids beside labels
+        result.evidence = clean_all(result.evidence, labels)
+        result.missing = without_element_ids(result.missing, labels)
     threads: dict[str, list] = {}
     for follow in attempt.follow_ups.all():
         threads.setdefault(follow.stage, []).append(follow)
@@ -73,6 +86,7 @@ def _results_context(attempt: Attempt, grade: Grade) -> dict:
                 "label": STAGE_LABELS[stage],
                 "score": grade.stage_scores.get(stage, 0),
                 "criteria": rows,
+                "at_top": sum(r.level >= r.max_level for r in rows),
                 "response": response,
                 "highlighted": highlight_spans(response.text, quotes) if response else [],
                 "follow_ups": threads.get(stage, []),
@@ -81,9 +95,7 @@ def _results_context(attempt: Attempt, grade: Grade) -> dict:
                 else None,
             }
         )
-    tips = [
-        r for r in sorted(results, key=lambda r: (r.level, -r.weight)) if r.level < r.max_level
-    ][:3]
+    bank, slug = current_bank_for(attempt.question)
     board = Whiteboard.objects.filter(attempt=attempt).first()
     siblings = (
         Attempt.objects.filter(
@@ -93,19 +105,21 @@ def _results_context(attempt: Attempt, grade: Grade) -> dict:
         .select_related("grade")
         .order_by("-started_at")[:8]
     )
-    board_read = _board_context(grade)
+    board_read = _board_context(grade, labels)
     for result in results:  # each diagram criterion explains itself check by check
         result.findings = board_read["findings"].get(result.criterion_key, [])
     return {
         "sections": sections,
-        "study_next": tips,
+        "changes": top_changes(
+            results, lambda key: criterion_example(bank=bank, slug=slug, criterion_id=key)
+        ),
         "board": board,
         "siblings": siblings,
         **board_read,
     }
 
 
-def _board_context(grade: Grade) -> dict:
+def _board_context(grade: Grade, labels: dict[str, str]) -> dict:
     """The board as the grader read it: each box with the roles it was read as (and where each
     came from), the boxes it did not recognise with the roles the candidate may pick, the
     connections, and every diagram check's explanation in the candidate's own labels."""
@@ -140,7 +154,11 @@ def _board_context(grade: Grade) -> dict:
     findings: dict[str, list[dict]] = {}
     for finding in diagram.get("findings", []):
         findings.setdefault(finding["criterion"], []).append(
-            {**finding, "elements_attr": " ".join(finding.get("elements", []))}
+            {
+                **finding,
+                "text": without_element_ids(finding.get("text", ""), labels),
+                "elements_attr": " ".join(finding.get("elements", [])),
+            }
         )
     recognised = [c for c in components if c.get("kind") and not c["correction"]]
     corrected = [c for c in components if c["correction"]]

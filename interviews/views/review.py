@@ -26,10 +26,14 @@ from rubric.stages import COMPETENCY_LABELS, STAGE_LABELS
 def progress(request: HttpRequest) -> HttpResponse:
     summary = progress_for(request.user)
     labels = [a["date"].strftime("%b %-d") for a in summary.attempts]
-    stage_chart = competency_chart = time_chart = None
+    stage_chart = competency_chart = time_chart = overall_chart_narrow = None
+    stage_rows: list[tuple] = []
+    competency_rows: list[tuple] = []
+    before = after = ""
     if summary.attempts:
         window = max(1, min(3, len(summary.attempts) // 2))
-        before, after = f"first {window} attempts", f"last {window} attempts"
+        attempts = "attempt" if window == 1 else f"{window} attempts"
+        before, after = f"first {attempts}", f"last {attempts}"
 
         def change(values: list) -> tuple:
             known = [v for v in values if v is not None]
@@ -40,23 +44,24 @@ def progress(request: HttpRequest) -> HttpResponse:
             )
 
         sparks = [
-            (STAGE_LABELS[s], sparkline(v))
+            (STAGE_LABELS[s], sparkline(v, label=STAGE_LABELS[s]))
             for s, v in summary.stage_series.items()
             if any(x is not None for x in v)
-        ] + [(COMPETENCY_LABELS[c], sparkline(v)) for c, v in summary.competency_series.items()]
-        stage_chart = before_after_rows(
-            [(STAGE_LABELS[s], *change(v)) for s, v in summary.stage_series.items()],
-            before=before,
-            after=after,
-        )
-        competency_chart = before_after_rows(
-            [(COMPETENCY_LABELS[c], *change(v)) for c, v in summary.competency_series.items()],
-            before=before,
-            after=after,
-        )
-        overall_chart = line_chart(
-            [Series("Overall", [a["score"] for a in summary.attempts])], labels
-        )
+        ] + [
+            (COMPETENCY_LABELS[c], sparkline(v, label=COMPETENCY_LABELS[c]))
+            for c, v in summary.competency_series.items()
+        ]
+        stage_rows = [(STAGE_LABELS[s], *change(v)) for s, v in summary.stage_series.items()]
+        competency_rows = [
+            (COMPETENCY_LABELS[c], *change(v)) for c, v in summary.competency_series.items()
+        ]
+        stage_chart = before_after_rows(stage_rows, before=before, after=after)
+        competency_chart = before_after_rows(competency_rows, before=before, after=after)
+        overall = [Series("Overall", [a["score"] for a in summary.attempts])]
+        overall_chart = line_chart(overall, labels)
+        # A phone shows the same line drawn for its width (the wide one's text would be tiny)
+        # and the bar charts as tables.
+        overall_chart_narrow = line_chart(overall, labels, width=360, height=220)
         longest = max(
             [m for _, m, _ in summary.time_rows] + [b for _, _, b in summary.time_rows] + [1]
         )
@@ -66,6 +71,11 @@ def progress(request: HttpRequest) -> HttpResponse:
     context = {
         "summary": summary,
         "overall_chart": overall_chart,
+        "overall_chart_narrow": overall_chart_narrow,
+        "stage_rows": stage_rows,
+        "competency_rows": competency_rows,
+        "before_label": before,
+        "after_label": after,
         "stage_chart": stage_chart,
         "competency_chart": competency_chart,
         "time_chart": time_chart,

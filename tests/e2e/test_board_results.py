@@ -56,6 +56,7 @@ def test_role_chips_explanations_and_a_correction_that_regrades(
     )
     page.goto(f"{live_server.url}/attempts/{graded_attempt.pk}/results/")
     wait_for_board(page)
+    page.locator("#stage-diagram > details > summary").click()  # stages start folded
 
     read = page.locator("#board-read")
     boxes = read.locator("ul.components li")
