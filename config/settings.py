@@ -278,6 +278,7 @@ warnings.filterwarnings(
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 STAGE_TEXT_MAX_CHARS = 20_000
 FOLLOW_UP_REPLY_MAX_CHARS = 2_000  # a reply to one follow-up question
+FOLLOW_UP_ASKS_PER_MINUTE = 30  # each ask grades the draft in-process (a few ms)
 # How often one person may ask for the work-heavy pages, per minute (interviews.ratelimit).
 PREVIEWS_PER_MINUTE = 60
 COMPARES_PER_MINUTE = 30

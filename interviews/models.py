@@ -203,7 +203,8 @@ class FollowUp(models.Model):
     """A question the interviewer asked after a stage (in solo practice, the bank's probe for the
     stage's weakest criterion) and the candidate's reply, which is graded with the stage."""
 
-    MAX_PER_STAGE = 2
+    MAX_PER_STAGE = 2  # the bank's probes in solo practice; a live interviewer has a wider cap
+    CURVEBALL = "curveball"  # criterion_key of the question's change of requirements
 
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="follow_ups")
     stage = models.CharField(max_length=12, choices=STAGE_CHOICES)
@@ -218,3 +219,7 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt_id}:{self.stage} follow-up on {self.criterion_key}"
+
+    @property
+    def is_curveball(self) -> bool:
+        return self.criterion_key == self.CURVEBALL

@@ -23,10 +23,11 @@ def hint_box(attempt: Attempt, stage: str, shown: list | None = None) -> dict:
 def follow_up_box(attempt: Attempt, stage: str, asked: list[FollowUp] | None = None) -> dict:
     """One stage's thread of follow-up questions and replies (also the fragment htmx swaps in)."""
     asked = list(attempt.follow_ups.filter(stage=stage)) if asked is None else asked
+    probes = [f for f in asked if not f.is_curveball]
     return {
         "key": stage,
         "follow_ups": asked,
-        "follow_ups_left": FollowUp.MAX_PER_STAGE - len(asked),
+        "follow_ups_left": max(0, FollowUp.MAX_PER_STAGE - len(probes)),
         "reply_max_chars": settings.FOLLOW_UP_REPLY_MAX_CHARS,
     }
 
@@ -71,6 +72,7 @@ def practice_context(
         "maxChars": settings.STAGE_TEXT_MAX_CHARS,
         "saveUrl": save_url or reverse("stage_save", args=[attempt.pk, "__stage__"]),
         "timeUrl": reverse("stage_time", args=[attempt.pk]),
+        "followUpUrl": reverse("follow_up_ask", args=[attempt.pk, "__stage__"]),
         "live": follows_interviewer,
         "stages": {
             key: {"version": responses[key].version, "seconds": responses[key].seconds_spent,

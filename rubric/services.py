@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
 
@@ -16,7 +17,7 @@ from rubric import engine, queue
 from rubric.bank_files import load_bank
 from rubric.diagram import apply_corrections
 from rubric.models import Criterion, CriterionResult, DiagramCorrection, Grade, Rubric
-from rubric.schema import Bank, CriterionSpec, parse_bank
+from rubric.schema import Bank, CriterionSpec, Curveball, parse_bank
 from rubric.stages import STAGES
 
 log = logging.getLogger(__name__)
@@ -167,16 +168,41 @@ def _grade_answer(grade: Grade) -> engine.GradeResult:
     return engine.grade_for(bank, slug, attempt_answer(grade.attempt, said))
 
 
-def follow_up_ask(*, attempt: Attempt, stage: str) -> FollowUp | None:
+@dataclass(frozen=True)
+class AnswerSoFar:
+    """The current rubric's reading of a draft: what follow-ups and live coverage are chosen from."""
+
+    criteria: tuple[CriterionSpec, ...]
+    result: engine.GradeResult
+    curveball: Curveball | None
+
+
+def answer_so_far(attempt: Attempt) -> AnswerSoFar:
+    """Grade the saved answer in-process (a few ms; no task, no row written)."""
+    bank, slug = _bank_and_slug(_bank_for_version(current_rubric().version), attempt.question)
+    result = engine.grade_for(bank, slug, attempt_answer(attempt))
+    curveball = bank.questions[slug].curveball if slug else None
+    return AnswerSoFar(bank.criteria_for(slug), result, curveball)
+
+
+def follow_up_ask(*, attempt: Attempt, stage: str, auto: bool = False) -> FollowUp | None:
     """Ask the probe for the stage's weakest unmet criterion, graded in-process on the answer so
-    far (a few ms); None when the stage has had its follow-ups or nothing is left to probe."""
-    asked = list(attempt.follow_ups.filter(stage=stage).values_list("question", flat=True))
+    far (a few ms); None when the stage has had its follow-ups or nothing is left to probe.
+
+    `auto`: the candidate is finishing the stage. Then an empty stage is not probed, and a probe
+    still unanswered counts as skipped (moving on again does not ask another)."""
+    asked = list(attempt.follow_ups.filter(stage=stage).exclude(criterion_key=FollowUp.CURVEBALL))
     if len(asked) >= FollowUp.MAX_PER_STAGE:
         return None
-    bank, slug = _bank_and_slug(_bank_for_version(current_rubric().version), attempt.question)
-    criteria = bank.criteria_for(slug)
-    result = engine.grade_for(bank, slug, attempt_answer(attempt))
-    probe = engine.follow_up(criteria, result.criteria, stage, frozenset(asked))
+    if auto and (
+        (asked and not asked[-1].reply)
+        or not attempt.responses.filter(stage=stage).exclude(text="").exists()
+    ):
+        return None
+    so_far = answer_so_far(attempt)
+    probe = engine.follow_up(
+        so_far.criteria, so_far.result.criteria, stage, frozenset(f.question for f in asked)
+    )
     if probe is None:
         return None
     return FollowUp.objects.create(
