@@ -289,6 +289,7 @@ GRADE_STALE_AFTER_SECONDS = env_int("GRADE_STALE_AFTER_SECONDS", 120)
 LIVE_INVITE_TTL_HOURS = env_int("LIVE_INVITE_TTL_HOURS", 24)
 LIVE_MESSAGE_MAX_BYTES = 16 * 1024
 LIVE_NOTE_MAX_CHARS = 2_000
+LIVE_QUESTIONS_PER_STAGE = 8  # probes and the curveball a live interviewer asks in one stage
 LIVE_RATE_PER_SECOND = 10  # sustained messages per person and session, bursts of LIVE_RATE_BURST
 LIVE_RATE_BURST = 30
 # After "end", how long the candidate's page may take to save its last edits before the end anyway.

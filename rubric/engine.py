@@ -800,6 +800,20 @@ def _mark_unsure(
                 )
 
 
+def unmet_criteria(
+    criteria: Sequence[CriterionSpec], results: Sequence[CriterionOutcome], stage: str
+) -> list[CriterionSpec]:
+    """The stage's criteria below the top level, weakest first (lowest level, then heaviest,
+    then the rubric's order): what an interviewer probes, in that order."""
+    levels = {r.id: r.level for r in results}
+    unmet = [
+        (levels[c.id], -c.weight, i, c)
+        for i, c in enumerate(criteria)
+        if c.stage == stage and c.id in levels and levels[c.id] < MAX_LEVEL
+    ]
+    return [row[-1] for row in sorted(unmet, key=lambda row: row[:3])]
+
+
 def follow_up(
     criteria: Sequence[CriterionSpec],
     results: Sequence[CriterionOutcome],
@@ -808,13 +822,7 @@ def follow_up(
 ) -> dict[str, str] | None:
     """The probe for the stage's weakest unmet criterion (lowest level, then heaviest, then the
     rubric's order), skipping probes already `asked`; None when nothing is left to probe."""
-    levels = {r.id: r.level for r in results}
-    unmet = [
-        (levels[c.id], -c.weight, i, c)
-        for i, c in enumerate(criteria)
-        if c.stage == stage and c.id in levels and levels[c.id] < MAX_LEVEL
-    ]
-    for *_, criterion in sorted(unmet, key=lambda row: row[:3]):
+    for criterion in unmet_criteria(criteria, results, stage):
         for question in criterion.probes:
             if question not in asked:
                 return {"criterion": criterion.id, "question": question}

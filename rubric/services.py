@@ -177,9 +177,14 @@ class AnswerSoFar:
     curveball: Curveball | None
 
 
+def bank_and_slug_for(question: Question) -> tuple[Bank, str | None]:
+    """The current bank and the question's slug in it (None: a custom question)."""
+    return _bank_and_slug(_bank_for_version(current_rubric().version), question)
+
+
 def answer_so_far(attempt: Attempt) -> AnswerSoFar:
     """Grade the saved answer in-process (a few ms; no task, no row written)."""
-    bank, slug = _bank_and_slug(_bank_for_version(current_rubric().version), attempt.question)
+    bank, slug = bank_and_slug_for(attempt.question)
     result = engine.grade_for(bank, slug, attempt_answer(attempt))
     curveball = bank.questions[slug].curveball if slug else None
     return AnswerSoFar(bank.criteria_for(slug), result, curveball)
