@@ -72,6 +72,8 @@ class Attempt(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     current_stage = models.CharField(max_length=12, choices=STAGE_CHOICES, default=STAGES[0])
     time_limit_minutes = models.PositiveIntegerField(default=45)
+    # Solo "realistic mode": the question's curveball is delivered once, at its minute.
+    realistic = models.BooleanField(default=False)
     started_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
 

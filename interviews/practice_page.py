@@ -3,12 +3,15 @@ with its saves sent through live's own routes (`save_url`, `board_save_url`)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
 from interviews.hints import hints_by_stage
 from interviews.models import Attempt, FollowUp, Whiteboard
+from rubric.services import curveball_due
 from rubric.stages import STAGE_LABELS, STAGES
 
 
@@ -30,6 +33,15 @@ def follow_up_box(attempt: Attempt, stage: str, asked: list[FollowUp] | None = N
         "follow_ups_left": max(0, FollowUp.MAX_PER_STAGE - len(probes)),
         "reply_max_chars": settings.FOLLOW_UP_REPLY_MAX_CHARS,
     }
+
+
+def _curveball_state(attempt: Attempt) -> dict | None:
+    """Realistic mode: when the page should ask for the curveball (the server checks again)."""
+    curveball = curveball_due(attempt)
+    if curveball is None:
+        return None
+    due = attempt.started_at + timedelta(minutes=curveball.at_minute)
+    return {"url": reverse("curveball", args=[attempt.pk]), "dueAt": due.isoformat()}
 
 
 def practice_context(
@@ -73,6 +85,7 @@ def practice_context(
         "saveUrl": save_url or reverse("stage_save", args=[attempt.pk, "__stage__"]),
         "timeUrl": reverse("stage_time", args=[attempt.pk]),
         "followUpUrl": reverse("follow_up_ask", args=[attempt.pk, "__stage__"]),
+        "curveball": _curveball_state(attempt) if not follows_interviewer else None,
         "live": follows_interviewer,
         "stages": {
             key: {"version": responses[key].version, "seconds": responses[key].seconds_spent,

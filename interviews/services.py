@@ -24,10 +24,16 @@ class SaveOutcome:
     text: str
 
 
-def attempt_start(*, user, question: Question, mode: str = Attempt.Mode.SOLO) -> Attempt:
+def attempt_start(
+    *, user, question: Question, mode: str = Attempt.Mode.SOLO, realistic: bool = False
+) -> Attempt:
     with transaction.atomic():
         attempt = Attempt.objects.create(
-            user=user, question=question, mode=mode, time_limit_minutes=question.total_minutes
+            user=user,
+            question=question,
+            mode=mode,
+            time_limit_minutes=question.total_minutes,
+            realistic=realistic and mode == Attempt.Mode.SOLO,
         )
         StageResponse.objects.bulk_create(
             StageResponse(attempt=attempt, stage=stage) for stage in STAGES

@@ -829,7 +829,12 @@ def follow_up(
     return None
 
 
-def grade_for(bank: Bank, slug: str | None, answer: Answer) -> GradeResult:
+def grade_for(
+    bank: Bank,
+    slug: str | None,
+    answer: Answer,
+    curveball: tuple[CriterionSpec, str] | None = None,
+) -> GradeResult:
     """Grade an answer to a bank question (None: a custom question, base rubric only)."""
     return grade(
         bank.criteria_for(slug),
@@ -837,6 +842,7 @@ def grade_for(bank: Bank, slug: str | None, answer: Answer) -> GradeResult:
         bank.vocabulary,
         topic=bank.topic(slug),
         scale=bank.scale,
+        curveball=curveball,
     )
 
 
@@ -847,10 +853,12 @@ def grade(
     *,
     topic: Topic | None = None,
     scale: ScoreScale | None = None,
+    curveball: tuple[CriterionSpec, str] | None = None,
 ) -> GradeResult:
     """Grade `answer` against `criteria`, reading the whiteboard with `vocabulary`; `topic` (the
     question's own words) recognises an answer to another problem, `scale` maps the raw score
-    onto the calibrated one people see.
+    onto the calibrated one people see; `curveball` (its criterion and the candidate's reply, for
+    an attempt where it was delivered) is graded on that reply alone.
 
     Same input, same output.
     """
@@ -876,6 +884,12 @@ def grade(
             in_scope = [s for s in sentences if s.segment.stage in criterion.scope]
             results.append(_GRADERS[criterion.kind](criterion, in_scope))
         scopes.append(criterion.scope)
+    if curveball is not None:
+        spec, reply = curveball
+        replied = _read_answer(Answer(stages={spec.stage: reply}, whiteboard=None))
+        matches, _ = _find_concepts(replied, [spec])
+        results.append(_grade_concept(spec, replied, matches[spec.id]))
+        scopes.append(spec.scope)
     off_topic = is_off_topic(answer, topic)
     if not off_topic:  # "you may have said it in other words" means nothing off the question
         _mark_unsure(list(zip(results, scopes, strict=True)), sentences)

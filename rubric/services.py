@@ -15,6 +15,7 @@ from django.utils import timezone
 from interviews.models import Attempt, FollowUp, Question, Whiteboard
 from rubric import engine, queue
 from rubric.bank_files import load_bank
+from rubric.curveball import curveball_criterion
 from rubric.diagram import apply_corrections
 from rubric.models import Criterion, CriterionResult, DiagramCorrection, Grade, Rubric
 from rubric.schema import Bank, CriterionSpec, Curveball, parse_bank
@@ -165,7 +166,20 @@ def _grade_answer(grade: Grade) -> engine.GradeResult:
     applied, against the rubric version the grade names."""
     said = dict(DiagramCorrection.objects.filter(grade=grade).values_list("element_id", "role"))
     bank, slug = bank_for_grade(grade)
-    return engine.grade_for(bank, slug, attempt_answer(grade.attempt, said))
+    answer = attempt_answer(grade.attempt, said)
+    return engine.grade_for(bank, slug, answer, delivered_curveball(grade.attempt, bank, slug))
+
+
+def delivered_curveball(
+    attempt: Attempt, bank: Bank, slug: str | None
+) -> tuple[CriterionSpec, str] | None:
+    """The curveball's criterion and the reply to it, when the attempt was dealt the curveball
+    (in realistic mode or by a live interviewer); None otherwise: then it is not counted."""
+    curveball = bank.questions[slug].curveball if slug else None
+    follow = attempt.follow_ups.filter(criterion_key=FollowUp.CURVEBALL).first()
+    if curveball is None or follow is None:
+        return None
+    return curveball_criterion(curveball, follow.stage), follow.reply
 
 
 @dataclass(frozen=True)
@@ -185,7 +199,8 @@ def bank_and_slug_for(question: Question) -> tuple[Bank, str | None]:
 def answer_so_far(attempt: Attempt) -> AnswerSoFar:
     """Grade the saved answer in-process (a few ms; no task, no row written)."""
     bank, slug = bank_and_slug_for(attempt.question)
-    result = engine.grade_for(bank, slug, attempt_answer(attempt))
+    curveball = delivered_curveball(attempt, bank, slug)
+    result = engine.grade_for(bank, slug, attempt_answer(attempt), curveball)
     curveball = bank.questions[slug].curveball if slug else None
     return AnswerSoFar(bank.criteria_for(slug), result, curveball)
 
@@ -213,6 +228,34 @@ def follow_up_ask(*, attempt: Attempt, stage: str, auto: bool = False) -> Follow
     return FollowUp.objects.create(
         attempt=attempt, stage=stage, criterion_key=probe["criterion"], question=probe["question"]
     )
+
+
+def curveball_due(attempt: Attempt) -> Curveball | None:
+    """The curveball a realistic-mode attempt still has coming (delivered or not: None)."""
+    if (
+        not attempt.realistic
+        or attempt.follow_ups.filter(criterion_key=FollowUp.CURVEBALL).exists()
+    ):
+        return None
+    bank, slug = bank_and_slug_for(attempt.question)
+    return bank.questions[slug].curveball if slug else None
+
+
+def curveball_deliver(*, attempt: Attempt, stage: str) -> FollowUp | None:
+    """Deliver the curveball in `stage` once its minute has come; None if not due (too early,
+    already delivered, not realistic mode). Two tabs racing: the row lock lets one through."""
+    with transaction.atomic():
+        Attempt.objects.select_for_update().filter(pk=attempt.pk).first()
+        curveball = curveball_due(attempt)
+        due_at = attempt.started_at + timedelta(minutes=curveball.at_minute) if curveball else None
+        if due_at is None or timezone.now() < due_at:
+            return None
+        return FollowUp.objects.create(
+            attempt=attempt,
+            stage=stage,
+            criterion_key=FollowUp.CURVEBALL,
+            question=curveball.change,
+        )
 
 
 class CorrectionRefused(ValueError):

@@ -39,7 +39,7 @@ from interviews.views.common import (
     stage_or_404,
 )
 from interviews.whiteboards import whiteboard_save
-from rubric.services import follow_up_ask
+from rubric.services import curveball_deliver, follow_up_ask
 from rubric.stages import STAGES
 
 
@@ -184,6 +184,23 @@ def follow_up_reply_view(request: HtmxHttpRequest, pk: int, follow_up_id: int) -
         follow.reply, follow.replied_at = reply.strip(), timezone.now()
         follow.save(update_fields=["reply", "replied_at"])
     return _follow_up_fragment(request, attempt, follow.stage, error, status=400 if error else 200)
+
+
+@login_required
+@require_POST
+def curveball_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Realistic mode: the page asks for the curveball when the clock reaches its minute; the
+    server checks the minute itself. Not due (or already delivered): an empty 204."""
+    attempt = get_attempt_for_user(request, pk)
+    stage = request.POST.get("stage", "")
+    if stage not in STAGES:
+        return HttpResponse("Unknown stage.", status=400)
+    if _follow_up_refusal(attempt, asking=True) is not None:
+        return HttpResponse(status=204)
+    follow = curveball_deliver(attempt=attempt, stage=stage)
+    if follow is None:
+        return HttpResponse(status=204)
+    return _follow_up_fragment(request, attempt, follow.stage, None)
 
 
 def _follow_up_refusal(attempt: Attempt, *, asking: bool = False) -> str | None:

@@ -189,7 +189,7 @@ document.addEventListener("keydown", (event) => {
   }
 });
 
-setUpFollowUps({ state, stageKeys, flushAll });
+setUpFollowUps({ state, stageKeys, flushAll, currentStage });
 
 // Write / Preview tabs (the preview HTML comes from the server, sanitised, via htmx).
 $$("[data-stage-panel]").forEach((panel) => {
