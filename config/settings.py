@@ -176,6 +176,8 @@ LLM_MODEL = env_str("LLM_MODEL", "gpt-4o-mini")
 # Feedback is on when a key is set (local servers such as Ollama accept any key).
 LLM_ENABLED = bool(OPENAI_API_KEY)
 LLM_TIMEOUT_SECONDS = env_int("LLM_TIMEOUT_SECONDS", 60)
+# A follow-up is asked while the candidate waits: past this, the bank's probe is asked instead.
+LLM_PROBE_TIMEOUT_SECONDS = env_float("LLM_PROBE_TIMEOUT_SECONDS", 4.0)
 LLM_DAILY_LIMIT_PER_USER = env_int("LLM_DAILY_LIMIT_PER_USER", 10)
 LLM_DAILY_LIMIT_TOTAL = env_int("LLM_DAILY_LIMIT_TOTAL", 500)
 # For the cost estimate recorded with each feedback (USD per million tokens).

@@ -212,6 +212,8 @@ class FollowUp(models.Model):
     stage = models.CharField(max_length=12, choices=STAGE_CHOICES)
     criterion_key = models.CharField(max_length=80)
     question = models.TextField()
+    # The bank's wording when `question` was phrased by the LLM from the candidate's words.
+    bank_probe = models.TextField(blank=True)
     reply = models.TextField(blank=True)
     asked_at = models.DateTimeField(default=timezone.now)
     replied_at = models.DateTimeField(null=True, blank=True)

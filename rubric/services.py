@@ -18,6 +18,7 @@ from rubric.bank_files import load_bank
 from rubric.curveball import curveball_criterion
 from rubric.diagram import apply_corrections
 from rubric.models import Criterion, CriterionResult, DiagramCorrection, Grade, Rubric
+from rubric.probe_phrasing import probe_phrase
 from rubric.schema import Bank, CriterionSpec, Curveball, parse_bank
 from rubric.stages import STAGES
 
@@ -189,6 +190,7 @@ class AnswerSoFar:
     criteria: tuple[CriterionSpec, ...]
     result: engine.GradeResult
     curveball: Curveball | None
+    answer: engine.Answer
 
 
 def bank_and_slug_for(question: Question) -> tuple[Bank, str | None]:
@@ -199,10 +201,10 @@ def bank_and_slug_for(question: Question) -> tuple[Bank, str | None]:
 def answer_so_far(attempt: Attempt) -> AnswerSoFar:
     """Grade the saved answer in-process (a few ms; no task, no row written)."""
     bank, slug = bank_and_slug_for(attempt.question)
-    curveball = delivered_curveball(attempt, bank, slug)
-    result = engine.grade_for(bank, slug, attempt_answer(attempt), curveball)
+    answer = attempt_answer(attempt)
+    result = engine.grade_for(bank, slug, answer, delivered_curveball(attempt, bank, slug))
     curveball = bank.questions[slug].curveball if slug else None
-    return AnswerSoFar(bank.criteria_for(slug), result, curveball)
+    return AnswerSoFar(bank.criteria_for(slug), result, curveball, answer)
 
 
 def follow_up_ask(*, attempt: Attempt, stage: str, auto: bool = False) -> FollowUp | None:
@@ -221,12 +223,27 @@ def follow_up_ask(*, attempt: Attempt, stage: str, auto: bool = False) -> Follow
         return None
     so_far = answer_so_far(attempt)
     probe = engine.follow_up(
-        so_far.criteria, so_far.result.criteria, stage, frozenset(f.question for f in asked)
+        so_far.criteria,
+        so_far.result.criteria,
+        stage,
+        frozenset(f.bank_probe or f.question for f in asked),
     )
     if probe is None:
         return None
+    criterion = next(c for c in so_far.criteria if c.id == probe["criterion"])
+    question = probe_phrase(
+        question=attempt.question,
+        criterion=criterion,
+        bank_probe=probe["question"],
+        stage=stage,
+        stage_text=so_far.answer.stages[stage],
+    )
     return FollowUp.objects.create(
-        attempt=attempt, stage=stage, criterion_key=probe["criterion"], question=probe["question"]
+        attempt=attempt,
+        stage=stage,
+        criterion_key=criterion.id,
+        question=question,
+        bank_probe=probe["question"],
     )
 
 
