@@ -91,6 +91,12 @@ def _bank_for_version(version: str) -> Bank:
     return parse_bank(Rubric.objects.get(version=version).content)
 
 
+def current_version() -> str:
+    """The current rubric's version, without loading its (large) bank document."""
+    version = Rubric.objects.filter(is_current=True).values_list("version", flat=True).first()
+    return version or current_rubric().version
+
+
 def current_rubric() -> Rubric:
     rubric = Rubric.objects.filter(is_current=True).first()
     if rubric is None:
@@ -195,7 +201,7 @@ class AnswerSoFar:
 
 def bank_and_slug_for(question: Question) -> tuple[Bank, str | None]:
     """The current bank and the question's slug in it (None: a custom question)."""
-    return _bank_and_slug(_bank_for_version(current_rubric().version), question)
+    return _bank_and_slug(_bank_for_version(current_version()), question)
 
 
 def answer_so_far(attempt: Attempt) -> AnswerSoFar:
@@ -341,7 +347,7 @@ def bank_for_grade(grade: Grade) -> tuple[Bank, str | None]:
 
 def criteria_for_question(question: Question) -> tuple[CriterionSpec, ...]:
     """The current rubric's criteria for a question (what a live interviewer scores)."""
-    bank, slug = _bank_and_slug(_bank_for_version(current_rubric().version), question)
+    bank, slug = bank_and_slug_for(question)
     return bank.criteria_for(slug)
 
 
