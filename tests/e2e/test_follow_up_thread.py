@@ -141,3 +141,37 @@ def test_the_interviewer_sees_coverage_and_asks_a_probe_in_one_click(
     assert serious_axe_violations(lead) == []
     photograph(lead, "live-coverage", "#coverage-goals")
     photograph(seat, "live-candidate-question", "#follow-ups-goals")
+
+
+def test_realistic_mode_delivers_the_curveball_once_at_its_minute(
+    browser: Browser, asgi_server, contexts
+):
+    from datetime import timedelta
+
+    from interviews.models import Attempt
+    from rubric.services import bank_sync
+
+    bank_sync()
+    page = person(browser, asgi_server, "realist", contexts)
+    card = page.locator("form[action*='ad-click-prediction']")
+    card.get_by_label("Realistic mode").check()
+    card.get_by_role("button").click()
+    page.wait_for_load_state()
+    attempt = Attempt.objects.get()
+    assert attempt.realistic
+    expect(page.locator("[data-curveball-banner]")).to_have_count(0)
+    # 26 minutes in (the curveball's minute is 25): the page asks, the server agrees.
+    Attempt.objects.filter(pk=attempt.pk).update(
+        started_at=attempt.started_at - timedelta(minutes=26)
+    )
+    page.goto(f"{asgi_server}/attempts/{attempt.pk}/?stage=model")
+    banner = page.locator("[data-curveball-banner]")
+    expect(banner).to_be_visible(timeout=10_000)
+    expect(banner).to_contain_text("privacy change")
+    expect(page.locator("#follow-ups-model .follow-up--curveball")).to_have_count(1)
+    assert serious_axe_violations(page) == []
+    photograph(page, "practice-curveball", "[data-curveball-banner]")
+    page.reload()
+    page.wait_for_timeout(1500)
+    expect(page.locator("[data-curveball-banner]")).to_have_count(0)  # once
+    assert attempt.follow_ups.count() == 1
