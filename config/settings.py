@@ -176,6 +176,8 @@ LLM_MODEL = env_str("LLM_MODEL", "gpt-4o-mini")
 # Feedback is on when a key is set (local servers such as Ollama accept any key).
 LLM_ENABLED = bool(OPENAI_API_KEY)
 LLM_TIMEOUT_SECONDS = env_int("LLM_TIMEOUT_SECONDS", 60)
+# A follow-up is asked while the candidate waits: past this, the bank's probe is asked instead.
+LLM_PROBE_TIMEOUT_SECONDS = env_float("LLM_PROBE_TIMEOUT_SECONDS", 4.0)
 LLM_DAILY_LIMIT_PER_USER = env_int("LLM_DAILY_LIMIT_PER_USER", 10)
 LLM_DAILY_LIMIT_TOTAL = env_int("LLM_DAILY_LIMIT_TOTAL", 500)
 # For the cost estimate recorded with each feedback (USD per million tokens).
@@ -278,6 +280,7 @@ warnings.filterwarnings(
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 STAGE_TEXT_MAX_CHARS = 20_000
 FOLLOW_UP_REPLY_MAX_CHARS = 2_000  # a reply to one follow-up question
+FOLLOW_UP_ASKS_PER_MINUTE = 30  # each ask grades the draft in-process (a few ms)
 # How often one person may ask for the work-heavy pages, per minute (interviews.ratelimit).
 PREVIEWS_PER_MINUTE = 60
 COMPARES_PER_MINUTE = 30
@@ -288,6 +291,7 @@ GRADE_STALE_AFTER_SECONDS = env_int("GRADE_STALE_AFTER_SECONDS", 120)
 LIVE_INVITE_TTL_HOURS = env_int("LIVE_INVITE_TTL_HOURS", 24)
 LIVE_MESSAGE_MAX_BYTES = 16 * 1024
 LIVE_NOTE_MAX_CHARS = 2_000
+LIVE_QUESTIONS_PER_STAGE = 8  # probes and the curveball a live interviewer asks in one stage
 LIVE_RATE_PER_SECOND = 10  # sustained messages per person and session, bursts of LIVE_RATE_BURST
 LIVE_RATE_BURST = 30
 # After "end", how long the candidate's page may take to save its last edits before the end anyway.

@@ -72,6 +72,8 @@ class Attempt(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     current_stage = models.CharField(max_length=12, choices=STAGE_CHOICES, default=STAGES[0])
     time_limit_minutes = models.PositiveIntegerField(default=45)
+    # Solo "realistic mode": the question's curveball is delivered once, at its minute.
+    realistic = models.BooleanField(default=False)
     started_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
     # The solo interview clock: seconds it ran before its current run, and since when it runs
@@ -220,12 +222,15 @@ class FollowUp(models.Model):
     """A question the interviewer asked after a stage (in solo practice, the bank's probe for the
     stage's weakest criterion) and the candidate's reply, which is graded with the stage."""
 
-    MAX_PER_STAGE = 2
+    MAX_PER_STAGE = 2  # the bank's probes in solo practice; a live interviewer has a wider cap
+    CURVEBALL = "curveball"  # criterion_key of the question's change of requirements
 
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="follow_ups")
     stage = models.CharField(max_length=12, choices=STAGE_CHOICES)
     criterion_key = models.CharField(max_length=80)
     question = models.TextField()
+    # The bank's wording when `question` was phrased by the LLM from the candidate's words.
+    bank_probe = models.TextField(blank=True)
     reply = models.TextField(blank=True)
     asked_at = models.DateTimeField(default=timezone.now)
     replied_at = models.DateTimeField(null=True, blank=True)
@@ -235,3 +240,7 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt_id}:{self.stage} follow-up on {self.criterion_key}"
+
+    @property
+    def is_curveball(self) -> bool:
+        return self.criterion_key == self.CURVEBALL

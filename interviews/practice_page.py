@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from interviews.hints import hints_by_stage
 from interviews.models import Attempt, FollowUp, Whiteboard
+from rubric.services import curveball_due
 from rubric.stages import STAGE_LABELS, STAGES
 
 
@@ -23,10 +24,11 @@ def hint_box(attempt: Attempt, stage: str, shown: list | None = None) -> dict:
 def follow_up_box(attempt: Attempt, stage: str, asked: list[FollowUp] | None = None) -> dict:
     """One stage's thread of follow-up questions and replies (also the fragment htmx swaps in)."""
     asked = list(attempt.follow_ups.filter(stage=stage)) if asked is None else asked
+    probes = [f for f in asked if not f.is_curveball]
     return {
         "key": stage,
         "follow_ups": asked,
-        "follow_ups_left": FollowUp.MAX_PER_STAGE - len(asked),
+        "follow_ups_left": max(0, FollowUp.MAX_PER_STAGE - len(probes)),
         "reply_max_chars": settings.FOLLOW_UP_REPLY_MAX_CHARS,
     }
 
@@ -49,6 +51,16 @@ def preview_context(attempt: Attempt) -> dict:
         for key in STAGES
     ]
     return {"attempt": attempt, "question": question, "stages": stages}
+
+
+def _curveball_state(attempt: Attempt) -> dict | None:
+    """Realistic mode: when the page should ask for the curveball (the server checks again)."""
+    curveball = curveball_due(attempt)
+    if curveball is None:
+        return None
+    # On the interview clock, which stops for the preview and for pauses.
+    due_in = max(0.0, curveball.at_minute * 60 - attempt.clock_elapsed())
+    return {"url": reverse("curveball", args=[attempt.pk]), "dueInSeconds": round(due_in, 1)}
 
 
 def practice_context(
@@ -91,6 +103,8 @@ def practice_context(
         "maxChars": settings.STAGE_TEXT_MAX_CHARS,
         "saveUrl": save_url or reverse("stage_save", args=[attempt.pk, "__stage__"]),
         "timeUrl": reverse("stage_time", args=[attempt.pk]),
+        "followUpUrl": reverse("follow_up_ask", args=[attempt.pk, "__stage__"]),
+        "curveball": _curveball_state(attempt) if not follows_interviewer else None,
         "live": follows_interviewer,
         "stages": {
             key: {"version": responses[key].version, "seconds": responses[key].seconds_spent,

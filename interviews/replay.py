@@ -5,7 +5,13 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from interviews.models import Attempt, HintUse, StageTextSnapshot, WhiteboardSnapshot
+from interviews.models import (
+    Attempt,
+    FollowUp,
+    HintUse,
+    StageTextSnapshot,
+    WhiteboardSnapshot,
+)
 from rubric.stages import STAGE_LABELS, STAGES
 
 
@@ -39,6 +45,7 @@ def replay_timeline(attempt: Attempt) -> dict[str, Any]:
         }
         for h in HintUse.objects.filter(attempt=attempt)
     ]
+    exchanges = [_exchange(f, start) for f in FollowUp.objects.filter(attempt=attempt)]
     events.sort(key=lambda e: e["t"])
     # A stage change is where the stage of consecutive events differs.
     markers, current = [], None
@@ -48,12 +55,26 @@ def replay_timeline(attempt: Attempt) -> dict[str, Any]:
         if event["stage"] != current:
             current = event["stage"]
             markers.append({"t": event["t"], "stage": current, "label": STAGE_LABELS[current]})
-    end = events[-1]["t"] if events else 0
+    end = max([events[-1]["t"] if events else 0, *(x["replied_t"] or x["t"] for x in exchanges)])
     return {
         # Whole seconds, rounded up, so the scrubber's last position includes the last event.
         "duration": max(math.ceil(end), 1),
         "events": events,
         "markers": markers,
         "hints": hints,
+        "exchanges": exchanges,
         "stages": [{"key": s, "label": STAGE_LABELS[s]} for s in STAGES],
+    }
+
+
+def _exchange(follow: FollowUp, start) -> dict[str, Any]:
+    """A follow-up (or the curveball) at the moment it was asked, and the reply when it came."""
+    return {
+        "t": (follow.asked_at - start).total_seconds(),
+        "stage": follow.stage,
+        "question": follow.question,
+        "reply": follow.reply,
+        "replied_t": (follow.replied_at - start).total_seconds() if follow.replied_at else None,
+        "curveball": follow.is_curveball,
+        "label": f"{'Change of requirements' if follow.is_curveball else 'Follow-up'} · {STAGE_LABELS[follow.stage]}",
     }

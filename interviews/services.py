@@ -25,9 +25,15 @@ class SaveOutcome:
 
 
 def attempt_start(
-    *, user, question: Question, mode: str = Attempt.Mode.SOLO, preview: bool = False
+    *,
+    user,
+    question: Question,
+    mode: str = Attempt.Mode.SOLO,
+    preview: bool = False,
+    realistic: bool = False,
 ) -> Attempt:
-    """`preview`: open on the question with the clock stopped until the candidate starts it."""
+    """`preview`: open on the question with the clock stopped until the candidate starts it.
+    `realistic`: solo practice that delivers the question's curveball at its minute."""
     with transaction.atomic():
         attempt = Attempt.objects.create(
             user=user,
@@ -35,6 +41,7 @@ def attempt_start(
             mode=mode,
             time_limit_minutes=question.total_minutes,
             clock_running_since=None if preview else timezone.now(),
+            realistic=realistic and mode == Attempt.Mode.SOLO,
         )
         StageResponse.objects.bulk_create(
             StageResponse(attempt=attempt, stage=stage) for stage in STAGES

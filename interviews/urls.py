@@ -19,6 +19,11 @@ urlpatterns = [
         name="follow_up_ask",
     ),
     path(
+        "attempts/<int:pk>/curveball/",
+        views.curveball_view,
+        name="curveball",
+    ),
+    path(
         "attempts/<int:pk>/follow-ups/<int:follow_up_id>/reply/",
         views.follow_up_reply_view,
         name="follow_up_reply",

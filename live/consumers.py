@@ -24,9 +24,10 @@ from django.template.loader import render_to_string
 from django.utils.crypto import constant_time_compare
 
 from interviews.http import BodyRefused, loads_strict
-from live import events, services
+from live import coverage, events, services
 from live.models import LiveSession
 from live.services import LiveRefused
+from rubric.stages import STAGES
 
 log = logging.getLogger(__name__)
 _SESSION_ENGINE = import_module(settings.SESSION_ENGINE)
@@ -230,6 +231,18 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
     async def on_resync(self, data: dict[str, Any]) -> None:
         await self.send_room_state()
 
+    async def on_probe(self, data: dict[str, Any]) -> None:
+        """A probe from the coverage panel (live.coverage), asked as a question in the stage."""
+        await database_sync_to_async(services.probe_send)(
+            session_id=self.session_id,
+            stage=_field(data, "stage", str),
+            criterion=_field(data, "criterion", str),
+            index=_field(data, "index", int),
+        )
+
+    async def on_curveball(self, data: dict[str, Any]) -> None:
+        await database_sync_to_async(services.curveball_send)(session_id=self.session_id)
+
     # --- outgoing ----------------------------------------------------------------------------
 
     async def send_json(self, data: dict[str, Any]) -> None:
@@ -328,6 +341,12 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
                 e.criterion_key: {"level": e.level, "comment": e.comment}
                 for e in session.scorecard.all()
             }
+        if attempt is not None:  # the coverage panel, or the candidate's question threads
+            state["fragments"].extend(
+                coverage.coverage_fragments(attempt)
+                if self.role == "interviewer"
+                else [coverage.thread_fragment(session, attempt, s) for s in STAGES]
+            )
         if self.role == "interviewer":  # the candidate's page holds its own texts
             state["texts"] = (
                 {r.stage: {"text": r.text, "version": r.version} for r in attempt.responses.all()}
@@ -346,6 +365,8 @@ HANDLERS = {
         "scorecard": LiveSessionConsumer.on_scorecard,
         "end": LiveSessionConsumer.on_end,
         "resync": LiveSessionConsumer.on_resync,
+        "probe": LiveSessionConsumer.on_probe,
+        "curveball": LiveSessionConsumer.on_curveball,
     },
     "candidate": {
         "drawing": LiveSessionConsumer.on_drawing,

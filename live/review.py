@@ -62,6 +62,7 @@ def review_context(session: LiveSession, role: str) -> dict[str, Any]:
         ]
         if attempt
         else [],
+        "questions": list(attempt.follow_ups.all()) if attempt else [],
         "hints": [
             {
                 "stage_label": STAGE_LABELS[stage],

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from interviews.models import Attempt, HintUse, Question
+from interviews.models import Attempt, FollowUp, HintUse, Question
 from interviews.services import (
     AttemptLocked,
     SaveOutcome,
@@ -25,7 +25,7 @@ from interviews.services import (
     stage_time_record,
 )
 from interviews.whiteboards import BoardSaveOutcome, whiteboard_save
-from live import events
+from live import coverage, events
 from live.models import InterviewerNote, LiveSession, ScorecardEntry
 from rubric.schema import MAX_LEVEL
 from rubric.services import criteria_for_question
@@ -155,6 +155,8 @@ def candidate_text_save(
     if outcome.saved:
         data = {"type": "text", "stage": stage, "text": text, "version": outcome.version}
         events.send_after_commit(session_id, "interviewer", data=data)
+        attempt = Attempt.objects.select_related("question").get(pk=attempt_id)
+        coverage.send_coverage_after_commit(session_id, attempt, stage)
     return outcome
 
 
@@ -361,3 +363,56 @@ def session_end(*, session_id: int) -> LiveSession:
 def notes_share(*, session: LiveSession, share: bool) -> None:
     LiveSession.objects.filter(pk=session.pk).update(notes_shared=share)
     session.notes_shared = share
+
+
+# --- questions from the coverage panel (live.coverage) ------------------------------------------
+
+
+def probe_send(*, session_id: int, stage: str, criterion: str, index: int) -> FollowUp:
+    """Ask the candidate the bank's probe `index` of `criterion` (a criterion of `stage`)."""
+    if stage not in STAGES:
+        raise LiveRefused("Unknown stage.")
+    with transaction.atomic():
+        session = _locked(session_id)
+        attempt = _attempt_of(session)
+        spec = next((c for c in criteria_for_question(session.question) if c.id == criterion), None)
+        if spec is None or spec.stage != stage or not 0 <= index < len(spec.probes):
+            raise LiveRefused("That probe is not in this stage's bank.")
+        return _question_ask(session, attempt, stage, spec.id, spec.probes[index])
+
+
+def curveball_send(*, session_id: int) -> FollowUp:
+    """Change the requirements once per interview, in the stage the interview is at."""
+    with transaction.atomic():
+        session = _locked(session_id)
+        attempt = _attempt_of(session)
+        change = coverage.curveball_change(session.question)
+        if not change:
+            raise LiveRefused("This question has no curveball.")
+        if attempt.follow_ups.filter(criterion_key=FollowUp.CURVEBALL).exists():
+            raise LiveRefused("The curveball was already sent.")
+        return _question_ask(session, attempt, session.current_stage, FollowUp.CURVEBALL, change)
+
+
+def _question_ask(
+    session: LiveSession, attempt: Attempt, stage: str, key: str, question: str
+) -> FollowUp:
+    asked = attempt.follow_ups.filter(stage=stage)
+    if asked.filter(question=question).exists():
+        raise LiveRefused("That question was already asked.")
+    if asked.count() >= settings.LIVE_QUESTIONS_PER_STAGE:
+        raise LiveRefused(
+            f"That is {settings.LIVE_QUESTIONS_PER_STAGE} questions in this stage already."
+        )
+    follow = FollowUp.objects.create(
+        attempt=attempt, stage=stage, criterion_key=key, question=question
+    )
+    coverage.send_thread_after_commit(session, attempt, stage)
+    coverage.send_coverage_after_commit(session.pk, attempt, stage)
+    events.send_after_commit(
+        session.pk,
+        "candidate",
+        data={"type": "question", "stage": stage, "stage_label": STAGE_LABELS[stage],
+              "curveball": follow.is_curveball},
+    )  # fmt: skip
+    return follow

@@ -812,6 +812,20 @@ def _mark_unsure(
                 )
 
 
+def unmet_criteria(
+    criteria: Sequence[CriterionSpec], results: Sequence[CriterionOutcome], stage: str
+) -> list[CriterionSpec]:
+    """The stage's criteria below the top level, weakest first (lowest level, then heaviest,
+    then the rubric's order): what an interviewer probes, in that order."""
+    levels = {r.id: r.level for r in results}
+    unmet = [
+        (levels[c.id], -c.weight, i, c)
+        for i, c in enumerate(criteria)
+        if c.stage == stage and c.id in levels and levels[c.id] < MAX_LEVEL
+    ]
+    return [row[-1] for row in sorted(unmet, key=lambda row: row[:3])]
+
+
 def follow_up(
     criteria: Sequence[CriterionSpec],
     results: Sequence[CriterionOutcome],
@@ -820,20 +834,19 @@ def follow_up(
 ) -> dict[str, str] | None:
     """The probe for the stage's weakest unmet criterion (lowest level, then heaviest, then the
     rubric's order), skipping probes already `asked`; None when nothing is left to probe."""
-    levels = {r.id: r.level for r in results}
-    unmet = [
-        (levels[c.id], -c.weight, i, c)
-        for i, c in enumerate(criteria)
-        if c.stage == stage and c.id in levels and levels[c.id] < MAX_LEVEL
-    ]
-    for *_, criterion in sorted(unmet, key=lambda row: row[:3]):
+    for criterion in unmet_criteria(criteria, results, stage):
         for question in criterion.probes:
             if question not in asked:
                 return {"criterion": criterion.id, "question": question}
     return None
 
 
-def grade_for(bank: Bank, slug: str | None, answer: Answer) -> GradeResult:
+def grade_for(
+    bank: Bank,
+    slug: str | None,
+    answer: Answer,
+    curveball: tuple[CriterionSpec, str] | None = None,
+) -> GradeResult:
     """Grade an answer to a bank question (None: a custom question, base rubric only)."""
     return grade(
         bank.criteria_for(slug),
@@ -841,6 +854,7 @@ def grade_for(bank: Bank, slug: str | None, answer: Answer) -> GradeResult:
         bank.vocabulary,
         topic=bank.topic(slug),
         scale=bank.scale,
+        curveball=curveball,
     )
 
 
@@ -851,10 +865,12 @@ def grade(
     *,
     topic: Topic | None = None,
     scale: ScoreScale | None = None,
+    curveball: tuple[CriterionSpec, str] | None = None,
 ) -> GradeResult:
     """Grade `answer` against `criteria`, reading the whiteboard with `vocabulary`; `topic` (the
     question's own words) recognises an answer to another problem, `scale` maps the raw score
-    onto the calibrated one people see.
+    onto the calibrated one people see; `curveball` (its criterion and the candidate's reply, for
+    an attempt where it was delivered) is graded on that reply alone.
 
     Same input, same output.
     """
@@ -880,6 +896,12 @@ def grade(
             in_scope = [s for s in sentences if s.segment.stage in criterion.scope]
             results.append(_GRADERS[criterion.kind](criterion, in_scope))
         scopes.append(criterion.scope)
+    if curveball is not None:
+        spec, reply = curveball
+        replied = _read_answer(Answer(stages={spec.stage: reply}, whiteboard=None))
+        matches, _ = _find_concepts(replied, [spec])
+        results.append(_grade_concept(spec, replied, matches[spec.id]))
+        scopes.append(spec.scope)
     off_topic = is_off_topic(answer, topic)
     if not off_topic:  # "you may have said it in other words" means nothing off the question
         _mark_unsure(list(zip(results, scopes, strict=True)), sentences)

@@ -34,11 +34,11 @@ class LLMReply:
     latency_ms: int
 
 
-def _client() -> openai.OpenAI:
+def _client(timeout: float | None = None) -> openai.OpenAI:
     return openai.OpenAI(
         api_key=settings.OPENAI_API_KEY or "not-needed",
         base_url=settings.LLM_BASE_URL or None,
-        timeout=settings.LLM_TIMEOUT_SECONDS,
+        timeout=timeout or settings.LLM_TIMEOUT_SECONDS,
         max_retries=0,  # retries belong to the Celery task, which respects Retry-After
     )
 
@@ -51,10 +51,10 @@ def _retry_after(error: openai.APIStatusError) -> float | None:
         return None
 
 
-def chat(request: dict[str, Any]) -> LLMReply:
+def chat(request: dict[str, Any], timeout: float | None = None) -> LLMReply:
     started = time.perf_counter()
     try:
-        completion = _client().chat.completions.create(**request)
+        completion = _client(timeout).chat.completions.create(**request)
     except openai.APITimeoutError:
         raise LLMRetryLater("The feedback service timed out.") from None
     except openai.RateLimitError as error:

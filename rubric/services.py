@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
 
@@ -16,9 +17,11 @@ from interviews.grade_advice import rank_changes
 from interviews.models import Attempt, FollowUp, Question, Whiteboard
 from rubric import engine, examples, queue
 from rubric.bank_files import load_bank
+from rubric.curveball import curveball_criterion
 from rubric.diagram import apply_corrections
 from rubric.models import Criterion, CriterionResult, DiagramCorrection, Grade, Rubric
-from rubric.schema import Bank, CriterionSpec, parse_bank
+from rubric.probe_phrasing import probe_phrase
+from rubric.schema import Bank, CriterionSpec, Curveball, parse_bank
 from rubric.stages import STAGES
 
 log = logging.getLogger(__name__)
@@ -88,6 +91,12 @@ def _criterion_rows(rubric: Rubric, bank: Bank) -> list[Criterion]:
 def _bank_for_version(version: str) -> Bank:
     """Parsed banks are immutable per version, so a worker parses each one once."""
     return parse_bank(Rubric.objects.get(version=version).content)
+
+
+def current_version() -> str:
+    """The current rubric's version, without loading its (large) bank document."""
+    version = Rubric.objects.filter(is_current=True).values_list("version", flat=True).first()
+    return version or current_rubric().version
 
 
 def current_rubric() -> Rubric:
@@ -168,7 +177,7 @@ def criterion_example(
 def _warm_examples(grade: Grade) -> None:
     """Find the examples the results page will show while the candidate is still on the way to
     it, in the worker, so the page does not wait for them."""
-    bank, slug = current_bank_for(grade.attempt.question)
+    bank, slug = bank_and_slug_for(grade.attempt.question)
     for result in rank_changes(list(CriterionResult.objects.filter(grade=grade))):
         criterion_example(bank=bank, slug=slug, criterion_id=result.criterion_key)
 
@@ -192,24 +201,112 @@ def _grade_answer(grade: Grade) -> engine.GradeResult:
     applied, against the rubric version the grade names."""
     said = dict(DiagramCorrection.objects.filter(grade=grade).values_list("element_id", "role"))
     bank, slug = bank_for_grade(grade)
-    return engine.grade_for(bank, slug, attempt_answer(grade.attempt, said))
+    answer = attempt_answer(grade.attempt, said)
+    return engine.grade_for(bank, slug, answer, delivered_curveball(grade.attempt, bank, slug))
 
 
-def follow_up_ask(*, attempt: Attempt, stage: str) -> FollowUp | None:
+def delivered_curveball(
+    attempt: Attempt, bank: Bank, slug: str | None
+) -> tuple[CriterionSpec, str] | None:
+    """The curveball's criterion and the reply to it, when the attempt was dealt the curveball
+    (in realistic mode or by a live interviewer); None otherwise: then it is not counted."""
+    curveball = bank.questions[slug].curveball if slug else None
+    follow = attempt.follow_ups.filter(criterion_key=FollowUp.CURVEBALL).first()
+    if curveball is None or follow is None:
+        return None
+    return curveball_criterion(curveball, follow.stage), follow.reply
+
+
+@dataclass(frozen=True)
+class AnswerSoFar:
+    """The current rubric's reading of a draft: what follow-ups and live coverage are chosen from."""
+
+    criteria: tuple[CriterionSpec, ...]
+    result: engine.GradeResult
+    curveball: Curveball | None
+    answer: engine.Answer
+
+
+def bank_and_slug_for(question: Question) -> tuple[Bank, str | None]:
+    """The current bank and the question's slug in it (None: a custom question)."""
+    return _bank_and_slug(_bank_for_version(current_version()), question)
+
+
+def answer_so_far(attempt: Attempt) -> AnswerSoFar:
+    """Grade the saved answer in-process (a few ms; no task, no row written)."""
+    bank, slug = bank_and_slug_for(attempt.question)
+    answer = attempt_answer(attempt)
+    result = engine.grade_for(bank, slug, answer, delivered_curveball(attempt, bank, slug))
+    curveball = bank.questions[slug].curveball if slug else None
+    return AnswerSoFar(bank.criteria_for(slug), result, curveball, answer)
+
+
+def follow_up_ask(*, attempt: Attempt, stage: str, auto: bool = False) -> FollowUp | None:
     """Ask the probe for the stage's weakest unmet criterion, graded in-process on the answer so
-    far (a few ms); None when the stage has had its follow-ups or nothing is left to probe."""
-    asked = list(attempt.follow_ups.filter(stage=stage).values_list("question", flat=True))
+    far (a few ms); None when the stage has had its follow-ups or nothing is left to probe.
+
+    `auto`: the candidate is finishing the stage. Then an empty stage is not probed, and a probe
+    still unanswered counts as skipped (moving on again does not ask another)."""
+    asked = list(attempt.follow_ups.filter(stage=stage).exclude(criterion_key=FollowUp.CURVEBALL))
     if len(asked) >= FollowUp.MAX_PER_STAGE:
         return None
-    bank, slug = _bank_and_slug(_bank_for_version(current_rubric().version), attempt.question)
-    criteria = bank.criteria_for(slug)
-    result = engine.grade_for(bank, slug, attempt_answer(attempt))
-    probe = engine.follow_up(criteria, result.criteria, stage, frozenset(asked))
+    if auto and (
+        (asked and not asked[-1].reply)
+        or not attempt.responses.filter(stage=stage).exclude(text="").exists()
+    ):
+        return None
+    so_far = answer_so_far(attempt)
+    probe = engine.follow_up(
+        so_far.criteria,
+        so_far.result.criteria,
+        stage,
+        frozenset(f.bank_probe or f.question for f in asked),
+    )
     if probe is None:
         return None
-    return FollowUp.objects.create(
-        attempt=attempt, stage=stage, criterion_key=probe["criterion"], question=probe["question"]
+    criterion = next(c for c in so_far.criteria if c.id == probe["criterion"])
+    question = probe_phrase(
+        question=attempt.question,
+        criterion=criterion,
+        bank_probe=probe["question"],
+        stage=stage,
+        stage_text=so_far.answer.stages[stage],
     )
+    return FollowUp.objects.create(
+        attempt=attempt,
+        stage=stage,
+        criterion_key=criterion.id,
+        question=question,
+        bank_probe=probe["question"],
+    )
+
+
+def curveball_due(attempt: Attempt) -> Curveball | None:
+    """The curveball a realistic-mode attempt still has coming (delivered or not: None)."""
+    if (
+        not attempt.realistic
+        or attempt.follow_ups.filter(criterion_key=FollowUp.CURVEBALL).exists()
+    ):
+        return None
+    bank, slug = bank_and_slug_for(attempt.question)
+    return bank.questions[slug].curveball if slug else None
+
+
+def curveball_deliver(*, attempt: Attempt, stage: str) -> FollowUp | None:
+    """Deliver the curveball in `stage` once its minute has come; None if not due (too early,
+    already delivered, not realistic mode). Two tabs racing: the row lock lets one through."""
+    with transaction.atomic():
+        Attempt.objects.select_for_update().filter(pk=attempt.pk).first()
+        curveball = curveball_due(attempt)
+        # Its minute is on the interview clock (which stops for the preview and for pauses).
+        if curveball is None or attempt.clock_elapsed() < curveball.at_minute * 60:
+            return None
+        return FollowUp.objects.create(
+            attempt=attempt,
+            stage=stage,
+            criterion_key=FollowUp.CURVEBALL,
+            question=curveball.change,
+        )
 
 
 class CorrectionRefused(ValueError):
@@ -276,14 +373,9 @@ def bank_for_grade(grade: Grade) -> tuple[Bank, str | None]:
     return _bank_and_slug(_bank_for_version(grade.rubric.version), grade.attempt.question)
 
 
-def current_bank_for(question: Question) -> tuple[Bank, str | None]:
-    """The current rubric version's bank, and the question's slug in it (None: base only)."""
-    return _bank_and_slug(_bank_for_version(current_rubric().version), question)
-
-
 def criteria_for_question(question: Question) -> tuple[CriterionSpec, ...]:
     """The current rubric's criteria for a question (what a live interviewer scores)."""
-    bank, slug = current_bank_for(question)
+    bank, slug = bank_and_slug_for(question)
     return bank.criteria_for(slug)
 
 

@@ -85,3 +85,53 @@ def test_follow_ups_refuse_bad_input_and_other_people(
     assert locked.status_code == 400 and b"submitted" in locked.content
     follow.refresh_from_db()
     assert follow.reply == "<script>alert(1)</script>", "nothing saved is lost"
+
+
+def test_finishing_a_stage_asks_once_and_moving_on_again_skips(
+    candidate_client, candidate, ad_question
+):
+    attempt = make_attempt(candidate, ad_question, {"data": "We log impressions and clicks."})
+    auto = {"auto": "1"}
+    empty = candidate_client.post(
+        reverse("follow_up_ask", args=[attempt.pk, "goals"]), auto, headers=HTMX
+    )
+    assert empty.status_code == 204, "an empty stage is not probed as the candidate moves on"
+    ask = reverse("follow_up_ask", args=[attempt.pk, "data"])
+    first = candidate_client.post(ask, auto, headers=HTMX)
+    assert first.status_code == 200 and b"data-auto-asked" in first.content
+    follow = FollowUp.objects.get(attempt=attempt)
+    assert follow.stage == "data" and follow.question.encode()[:30] in first.content.replace(
+        b"&#x27;", b"'"
+    )
+    # Pressing "Next" again without replying is a skip: nothing more is asked.
+    assert candidate_client.post(ask, auto, headers=HTMX).status_code == 204
+    follow.reply = "We join clicks to impressions within a window."
+    follow.save()
+    second = candidate_client.post(ask, auto, headers=HTMX)
+    assert second.status_code == 200
+    assert FollowUp.objects.filter(attempt=attempt, stage="data").count() == 2
+    questions = set(FollowUp.objects.filter(attempt=attempt).values_list("question", flat=True))
+    assert len(questions) == 2, "a probe is never asked twice"
+    FollowUp.objects.filter(attempt=attempt).update(reply="answered")
+    assert candidate_client.post(ask, auto, headers=HTMX).status_code == 204, "two per stage"
+
+
+def test_the_replay_shows_each_exchange_at_its_time(candidate_client, candidate, ad_question):
+    from datetime import timedelta
+
+    attempt = make_attempt(candidate, ad_question, {"goals": "We show ads in the feed."})
+    candidate_client.post(reverse("follow_up_ask", args=[attempt.pk, "goals"]), headers=HTMX)
+    follow = FollowUp.objects.get(attempt=attempt)
+    FollowUp.objects.filter(pk=follow.pk).update(
+        asked_at=attempt.started_at + timedelta(seconds=90),
+        replied_at=attempt.started_at + timedelta(seconds=150),
+        reply="Revenue <b>and</b> users",
+    )
+    page = candidate_client.get(reverse("attempt_replay", args=[attempt.pk]))
+    timeline = page.context["timeline"]
+    (exchange,) = timeline["exchanges"]
+    assert exchange["t"] == 90 and exchange["replied_t"] == 150 and exchange["stage"] == "goals"
+    assert exchange["question"] == follow.question and not exchange["curveball"]
+    assert timeline["duration"] >= 150, "the scrubber reaches the last reply"
+    html = page.content.decode()
+    assert "player__marker--exchange" in html and "Revenue <b>and</b>" not in html

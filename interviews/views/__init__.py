@@ -11,6 +11,7 @@ from interviews.views.practice import (
     attempt_clock,
     attempt_practice,
     attempt_submit_view,
+    curveball_view,
     follow_up_ask_view,
     follow_up_reply_view,
     hint_reveal,
@@ -36,7 +37,7 @@ from interviews.views.review import (
 __all__ = [
     "attempt_clock", "attempt_compare", "attempt_create", "attempt_delete", "attempt_export_markdown", "attempt_feedback",
     "attempt_list", "attempt_practice", "attempt_replay", "attempt_results", "attempt_submit_view",
-    "board_correction", "custom_question_create", "follow_up_ask_view", "follow_up_reply_view",
+    "board_correction", "custom_question_create", "curveball_view", "follow_up_ask_view", "follow_up_reply_view",
     "grade_retry_view", "hint_reveal", "home", "markdown_preview", "progress",
     "question_list", "stage_save", "stage_time", "whiteboard_save_view",
 ]  # fmt: skip

@@ -110,7 +110,8 @@ def attempt_create(request: HttpRequest, slug: str) -> HttpResponse:
     question = get_object_or_404(
         Question.objects.filter(Q(in_bank=True) | Q(owner=request.user)), slug=slug, is_active=True
     )
-    attempt = attempt_start(user=request.user, question=question, preview=True)
+    realistic = request.POST.get("realistic") == "1"  # anything else: the usual attempt
+    attempt = attempt_start(user=request.user, question=question, preview=True, realistic=realistic)
     return redirect("attempt_practice", pk=attempt.pk)
 
 

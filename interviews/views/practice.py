@@ -47,7 +47,7 @@ from interviews.views.common import (
     stage_or_404,
 )
 from interviews.whiteboards import whiteboard_save
-from rubric.services import follow_up_ask
+from rubric.services import curveball_deliver, follow_up_ask
 from rubric.stages import STAGES
 
 
@@ -184,13 +184,23 @@ def _hint_refusal(attempt: Attempt, stage: str) -> tuple[str | None, int]:
 @login_required
 @require_POST
 def follow_up_ask_view(request: HtmxHttpRequest, pk: int, stage: str) -> HttpResponse:
-    """The interviewer asks one question aimed at the stage's weakest unmet criterion."""
+    """The interviewer asks one question aimed at the stage's weakest unmet criterion.
+
+    `auto=1`: the page asks as the candidate finishes the stage; nothing to ask is then an empty
+    204, and the page moves on."""
     attempt = get_attempt_for_user(request, pk)
     stage_or_404(stage)
-    error = _follow_up_refusal(attempt)
-    if error is None and follow_up_ask(attempt=attempt, stage=stage) is None:
+    auto = request.POST.get("auto") == "1"
+    error = _follow_up_refusal(attempt, asking=True)
+    if error is None and not rate_allowed(
+        kind="follow-up", user_id=request.user.pk, limit=settings.FOLLOW_UP_ASKS_PER_MINUTE
+    ):
+        error = "That is a lot of follow-ups in a minute; wait a moment and try again."
+    if error is None and follow_up_ask(attempt=attempt, stage=stage, auto=auto) is None:
         error = "No more follow-ups for this stage: move on, or keep refining your answer."
-    return _follow_up_fragment(request, attempt, stage, error)
+    if auto and error is not None:
+        return HttpResponse(status=204)
+    return _follow_up_fragment(request, attempt, stage, error, auto_asked=auto)
 
 
 @login_required
@@ -213,18 +223,46 @@ def follow_up_reply_view(request: HtmxHttpRequest, pk: int, follow_up_id: int) -
     return _follow_up_fragment(request, attempt, follow.stage, error, status=400 if error else 200)
 
 
-def _follow_up_refusal(attempt: Attempt) -> str | None:
+@login_required
+@require_POST
+def curveball_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Realistic mode: the page asks for the curveball when the clock reaches its minute; the
+    server checks the minute itself. Not due (or already delivered): an empty 204."""
+    attempt = get_attempt_for_user(request, pk)
+    stage = request.POST.get("stage", "")
+    if stage not in STAGES:
+        return HttpResponse("Unknown stage.", status=400)
+    if _follow_up_refusal(attempt, asking=True) is not None:
+        return HttpResponse(status=204)
+    follow = curveball_deliver(attempt=attempt, stage=stage)
+    if follow is None:
+        return HttpResponse(status=204)
+    return _follow_up_fragment(request, attempt, follow.stage, None)
+
+
+def _follow_up_refusal(attempt: Attempt, *, asking: bool = False) -> str | None:
     if attempt.status != Attempt.Status.DRAFT:
         return "This attempt was submitted."
-    place = running_elsewhere(attempt)
+    # In a live interview the interviewer asks; the candidate may still reply in the thread.
+    place = running_elsewhere(attempt) if asking else None
     return place.refusal if place is not None else None
 
 
 def _follow_up_fragment(
-    request: HtmxHttpRequest, attempt: Attempt, stage: str, error: str | None, status: int = 200
+    request: HtmxHttpRequest,
+    attempt: Attempt,
+    stage: str,
+    error: str | None,
+    status: int = 200,
+    auto_asked: bool = False,
 ) -> HttpResponse:
     # htmx swaps only 2xx answers, so it gets the refusal inside the thread; others get the code.
-    context = {"attempt": attempt, "box": follow_up_box(attempt, stage), "follow_up_error": error}
+    context = {
+        "attempt": attempt,
+        "box": follow_up_box(attempt, stage),
+        "follow_up_error": error,
+        "auto_asked": auto_asked,
+    }
     return render(
         request,
         "interviews/practice.html#follow-ups",

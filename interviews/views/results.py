@@ -22,9 +22,9 @@ from rubric.feedback import FeedbackRefused, feedback_request
 from rubric.models import CriterionResult, DiagramCorrection, Grade, LLMFeedback
 from rubric.services import (
     CorrectionRefused,
+    bank_and_slug_for,
     correction_roles,
     criterion_example,
-    current_bank_for,
     grade_correct,
     grade_retry,
 )
@@ -95,7 +95,7 @@ def _results_context(attempt: Attempt, grade: Grade) -> dict:
                 else None,
             }
         )
-    bank, slug = current_bank_for(attempt.question)
+    bank, slug = bank_and_slug_for(attempt.question)
     board = Whiteboard.objects.filter(attempt=attempt).first()
     siblings = (
         Attempt.objects.filter(

@@ -3,6 +3,7 @@ import { VersionedDocument } from "./autosave.js";
 import { $, $$, csrfToken, wordCount } from "./dom.js";
 import { clockText, renderClock } from "./clock.js";
 import { setUpLayout } from "./practice-layout.js";
+import { setUpFollowUps } from "./follow-ups.js";
 
 const state = JSON.parse(document.getElementById("practice-state").textContent);
 const stageKeys = Object.keys(state.stages);
@@ -195,6 +196,8 @@ document.addEventListener("keydown", (event) => {
     showStage(stageKeys[index]);
   }
 });
+
+setUpFollowUps({ state, stageKeys, flushAll, currentStage });
 
 // Write / Preview tabs (the preview HTML comes from the server, sanitised, via htmx).
 $$("[data-stage-panel]").forEach((panel) => {

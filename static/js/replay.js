@@ -46,6 +46,7 @@ function render() {
     const target = item.querySelector("[data-replay-text]");
     if (state.texts[key] !== undefined) target.textContent = state.texts[key] || "(empty)";
   });
+  renderExchanges(position);
   const board = window.chalktalkWhiteboard; // set by the island's module, which may run after this one
   if (board && board.api && state.lastBoard !== shownBoardUpTo) {
     shownBoardUpTo = state.lastBoard;
@@ -53,6 +54,36 @@ function render() {
     board.api.updateScene({ elements });
     if (elements.length) board.api.scrollToContent(undefined, { fitToContent: true });
   }
+}
+
+/** Each interviewer question from the moment it was asked, its reply from the moment it came. */
+function renderExchanges(t) {
+  document.querySelectorAll("[data-replay-stage]").forEach((item) => {
+    const key = item.dataset.replayStage;
+    const shown = (timeline.exchanges || []).filter((x) => x.stage === key && x.t <= t);
+    const target = item.querySelector("[data-replay-exchanges]");
+    const replied = (x) => x.replied_t !== null && x.replied_t <= t && x.reply;
+    const signature = shown.map((x) => (replied(x) ? "r" : "q")).join("");
+    if (target.dataset.shown === signature) return; // redraw only when something changed
+    target.dataset.shown = signature;
+    target.replaceChildren(
+      ...shown.map((x) => {
+        const box = document.createElement("div");
+        box.className = x.curveball ? "follow-up follow-up--curveball" : "follow-up";
+        const question = document.createElement("p");
+        question.className = "follow-up__question";
+        const badge = document.createElement("span");
+        badge.className = x.curveball ? "badge badge--curveball" : "badge badge--primary";
+        badge.textContent = x.curveball ? "Change of requirements" : `Interviewer · ${clock(x.t)}`;
+        question.append(badge, " ", x.question);
+        const reply = document.createElement("p");
+        reply.className = replied(x) ? "follow-up__answer" : "muted small";
+        reply.textContent = replied(x) ? x.reply : "No reply yet";
+        box.append(question, reply);
+        return box;
+      }),
+    );
+  });
 }
 
 function tick(now) {

@@ -54,6 +54,9 @@ def test_a_candidate_practises_reloads_submits_and_reads_the_grade(
     page.locator("[data-stage-text=goals]").type(GOALS[:40])
     page.locator("[data-stage-text=goals]").fill(GOALS)
     page.get_by_role("button", name="Next stage →").first.click()
+    # Finishing a stage lets the interviewer ask a follow-up first; pressing again skips it.
+    expect(page.locator("#follow-ups-goals .follow-up")).to_have_count(1, timeout=10_000)
+    page.get_by_role("button", name="Next stage →").first.click()
     expect(page.locator("[data-stage-panel=data]")).to_be_visible()
     page.locator("[data-stage-text=data]").fill(DATA)
     expect(page.locator("[data-text-state]")).to_have_text(

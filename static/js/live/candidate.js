@@ -37,6 +37,11 @@ on("hint", (data) => {
   toast(`New hint from your interviewer for “${data.stage_label}”.`);
 });
 
+on("question", (data) => {
+  const what = data.curveball ? "The requirements changed" : "Your interviewer asked a question";
+  toast(`${what} in “${data.stage_label}” — answer it under the stage.`);
+});
+
 on("board", (data) => window.chalktalkWhiteboard?.applyRemote(data.scene, data.version));
 on("state", (data) => {
   if (data.board) window.chalktalkWhiteboard?.applyRemote(data.board.scene, data.board.version);
