@@ -17,10 +17,16 @@ export function on(type, handler) {
 
 /** Send a JSON message; false when the socket is not open (the ws extension reconnects). */
 export function send(message) {
-  if (!socket) {
+  if (!trySend(message)) {
     toast("Not connected — reconnecting…", "error");
     return false;
   }
+  return true;
+}
+
+/** Send without telling the person when the socket is down (relay frames: the save follows). */
+export function trySend(message) {
+  if (!socket) return false;
   socket.send(JSON.stringify(message));
   return true;
 }
@@ -58,7 +64,7 @@ root.addEventListener("htmx:wsBeforeMessage", (event) => {
 });
 
 on("state", (data) => dispatch({ ...data, type: "session" }));
-on("error", (data) => toast(data.message, "error"));
+on("error", (data) => data.relay || toast(data.message, "error")); // relay: the page resends
 
 function dispatch(data) {
   for (const handler of handlers[data.type] || []) handler(data);
