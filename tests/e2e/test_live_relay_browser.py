@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
-from interviews.models import StageResponse
+from interviews.models import StageResponse, Whiteboard
 from tests.browser import serious_axe_violations, wait_for_board, wait_until
 from tests.e2e.test_live_flow import person
 
@@ -110,3 +110,53 @@ def test_the_interviewer_sees_typing_before_any_save_and_ends_on_the_saved_text(
     expect(panel).to_have_text(saved.text)
 
     assert serious_axe_violations(lead) == []
+
+
+DRAW = """async ([id, x]) => {
+  const board = await window.chalktalkWhiteboard.ready;
+  const [box] = board.toElements([{type: "rectangle", id, x, y: 40, width: 160, height: 80}], {regenerateIds: false});
+  board.api.updateScene({elements: [...board.api.getSceneElementsIncludingDeleted(), box]});
+}"""
+HAS = "(id) => window.chalktalkWhiteboard.api.getSceneElements().some(e => e.id === id)"
+
+
+def test_strokes_and_the_pointer_travel_live_before_the_board_is_saved(
+    browser: Browser, asgi_server, contexts
+):
+    lead, seat = start_interview(browser, asgi_server, contexts)
+    held: list[Route] = []
+    seat.route("**/answer/whiteboard/", lambda route: held.append(route))
+    wait_for_board(lead)
+    wait_for_board(seat)
+
+    seat.evaluate(DRAW, ["cache-box", 40])
+    wait_until(lead, f"({HAS})('cache-box')", timeout=5)
+    assert not Whiteboard.objects.filter(
+        attempt__live_session__isnull=False, version__gt=0
+    ).exists()
+
+    # The candidate's pointer is drawn on the interviewer's board.
+    box = seat.locator("#whiteboard canvas.interactive").bounding_box()
+    seat.mouse.move(box["x"] + 300, box["y"] + 200)
+    seat.mouse.move(box["x"] + 320, box["y"] + 210)
+    wait_until(lead, "window.chalktalkWhiteboard.api.getAppState().collaborators.has('candidate')")
+
+    # The interviewer draws live too once allowed; its stroke reaches the candidate at once.
+    seat.get_by_label("Let the interviewer draw on my board").check()
+    expect(lead.locator("[data-board-draw]")).to_be_enabled()
+    lead.route("**/whiteboard/", lambda route: held.append(route))
+    lead.locator("[data-board-draw]").click()
+    lead.evaluate(DRAW, ["ranker-box", 300])
+    wait_until(seat, f"({HAS})('ranker-box')", timeout=5)
+
+    # Released, the saves leave both boxes on the saved board and on both screens.
+    for route in held:
+        route.continue_()
+    seat.unroute("**/answer/whiteboard/")
+    lead.unroute("**/whiteboard/")
+    for page in (seat, lead):
+        page.evaluate("window.chalktalkWhiteboard.flush()")
+    board = Whiteboard.objects.get(attempt__live_session__isnull=False)
+    assert {"cache-box", "ranker-box"} <= {e["id"] for e in board.scene["elements"]}
+    for page in (seat, lead):
+        assert page.evaluate(f"['cache-box', 'ranker-box'].every({HAS})")

@@ -2,7 +2,7 @@
 // and clock, with hints arriving from the interviewer and the board shared both ways.
 import { allowLeave, currentStage, flushAll, setClockSource, setSaveExtras, showStage } from "../practice.js";
 import { createTextSender } from "./relay.js";
-import { clockReading, on, send, state, toast, trySend } from "./room.js";
+import { clockReading, on, relayBoard, send, state, toast, trySend } from "./room.js";
 
 setClockSource(() => clockReading());
 let stage = state.stage;
@@ -60,6 +60,7 @@ on("hint", (data) => {
   toast(`New hint from your interviewer for “${data.stage_label}”.`);
 });
 
+relayBoard();
 on("board", (data) => window.chalktalkWhiteboard?.applyRemote(data.scene, data.version));
 on("state", (data) => {
   if (data.board) window.chalktalkWhiteboard?.applyRemote(data.board.scene, data.board.version);

@@ -2,7 +2,7 @@
 // the shared clock and stage, hints, private notes and the scorecard.
 import { $, $$, wordCount } from "../dom.js";
 import { createTextReceiver } from "./relay.js";
-import { on, send, startClock, state, toast } from "./room.js";
+import { on, relayBoard, send, startClock, state, toast } from "./room.js";
 
 const DONE_WORDS = 60;
 
@@ -43,6 +43,7 @@ on("state", (data) => {
   for (const [criterion, entry] of Object.entries(data.scorecard || {})) showScore({ criterion, ...entry });
   if (data.board) window.chalktalkWhiteboard?.applyRemote(data.board.scene, data.board.version);
 });
+relayBoard();
 on("board", (data) => window.chalktalkWhiteboard?.applyRemote(data.scene, data.version));
 
 setInterval(() => {

@@ -96,6 +96,22 @@ export function startClock(node) {
   on("session", draw);
 }
 
+// --- the board, live: strokes and the pointer both ways (the island sends only while this page
+// may draw; the server checks it again) ----------------------------------------------------------
+
+export function relayBoard() {
+  // The board's entry module may run after this one: then connect once every module has run.
+  const connect = () =>
+    window.chalktalkWhiteboard?.setRelay({
+      elements: (elements) => trySend({ type: "relay_board", elements }),
+      pointer: (x, y) => trySend({ type: "relay_pointer", x, y }),
+    });
+  if (window.chalktalkWhiteboard) connect();
+  else document.addEventListener("DOMContentLoaded", connect, { once: true });
+  on("live_board", (data) => window.chalktalkWhiteboard?.applyRelayed(data.elements));
+  on("live_pointer", (data) => window.chalktalkWhiteboard?.showPointer(data.from, data.x, data.y));
+}
+
 // --- small things -------------------------------------------------------------------------------
 
 const toastNode = document.querySelector("[data-toast]");
