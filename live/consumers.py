@@ -15,6 +15,7 @@ import logging
 from importlib import import_module
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -56,7 +57,9 @@ async def _message_allowed(session_id: int, user_id: int, *, relayed: bool = Fal
     if await cache.aadd(key, 1, timeout=window):
         return True
     try:
-        count = await cache.aincr(key)
+        # Not cache.aincr: Django's async default re-sets the key with the default timeout (300 s,
+        # so a window never ended) and is not atomic; incr() is Redis' INCR, which keeps the expiry.
+        count = await sync_to_async(cache.incr)(key)
     except ValueError:  # the window ended between add() and incr()
         await cache.aadd(key, 1, timeout=window)
         return True

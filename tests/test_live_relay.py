@@ -246,3 +246,23 @@ def test_nothing_is_relayed_once_the_interview_has_ended(room, interviewer, cand
         await seat.close()
 
     run(scenario)
+
+
+def test_the_rate_window_ends_so_steady_typing_is_never_cut_off(room, interviewer, candidate):
+    """Ten frames a second for longer than the burst allows in one window: none is refused."""
+
+    async def scenario():
+        import asyncio
+
+        lead, seat = await both(room, interviewer, candidate)
+        for seq in range(1, 121):  # 12 s at 10 a second: 120 frames, over a burst of 80
+            await seat.send(text_frame(seq, text=str(seq)))
+            await asyncio.sleep(0.1)
+        frames = await seat.drain(0.5)
+        assert not any('"type":"error"' in f for f in frames)
+        relayed = [f for f in await lead.drain(0.5) if '"type":"live_text"' in f]
+        assert len(relayed) == 120
+        await lead.close()
+        await seat.close()
+
+    run(scenario)
