@@ -47,15 +47,31 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", 2))
 # The interviewer's page: the first frame on which each marker word is on screen.
 WATCH_TEXT = """() => {
   window.seenWords = {};
+  window.savedEvent = {};
+  document.addEventListener("htmx:wsBeforeMessage", (event) => {
+    const message = String(event.detail.message);
+    if (message.startsWith('{"type":"text"')) window.savedEvent[JSON.parse(message).version] = performance.timeOrigin + performance.now();
+  }, true);
   const panel = document.querySelector("[data-live-text=goals]");
   new MutationObserver(() => requestAnimationFrame(() => {
     const now = performance.timeOrigin + performance.now();
     for (const m of panel.textContent.matchAll(/w(\\d+)x/g)) window.seenWords[m[1]] ??= now;
   })).observe(panel, {childList: true, characterData: true, subtree: true});
 }"""
-# The candidate's page: when the last letter of each marker word was typed.
+# The candidate's page: when the last letter of each marker word was typed, and when each text
+# save was sent (by the version it made), for the save -> interviewer's socket comparison.
 WATCH_TYPING = """() => {
   window.typedWords = {};
+  window.saveSent = {};
+  const fetchNow = window.fetch;
+  window.fetch = async (url, options) => {
+    const started = performance.timeOrigin + performance.now();
+    const response = await fetchNow(url, options);
+    if (String(url).includes("/answer/stages/") && response.ok) {
+      response.clone().json().then((body) => { window.saveSent[body.version] = started; });
+    }
+    return response;
+  };
   const box = document.querySelector("[data-stage-text=goals]");
   box.addEventListener("input", () => {
     const m = box.value.slice(0, box.selectionStart).match(/w(\\d+)x$/);
@@ -144,6 +160,8 @@ async def measured_interview(browser, base: str, room: dict) -> dict:
     seen = await lead.evaluate("window.seenWords")
     words = [(seen[k] - typed[k]) / 1000 for k in typed if k in seen]
     missing_words = len(typed) - len(words)
+    sent, arrived = await seat.evaluate("window.saveSent"), await lead.evaluate("window.savedEvent")
+    saves = [(arrived[v] - sent[v]) / 1000 for v in sent if v in arrived]
 
     await lead.evaluate(WATCH_BOARD)
     await seat.evaluate(WATCH_DRAWING)
@@ -175,6 +193,7 @@ async def measured_interview(browser, base: str, room: dict) -> dict:
     return {
         "words": words,
         "shapes": shapes,
+        "saves": saves,
         "missing": missing_words + len(drawn) - len(shapes),
         "same_text": final_text == typed_text,
     }
@@ -280,6 +299,8 @@ def main() -> None:
     print(f"{common.summary(label, result['words'])} (target p95 <= {150 if INTERVIEWS == 1 else 300} ms)")  # fmt: skip
     label = "drawn shape (pointer released) -> on the interviewer's board"
     print(f"{common.summary(label, result['shapes'])} (target p95 <= 250 ms)")
+    label = "for comparison, the old path: text save request -> interviewer's socket"
+    print(common.summary(label, result["saves"]))
     print(
         f"not seen: {result['missing']}; interviewer's text equals the candidate's at the end: "
         f"{result['same_text']}"

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from importlib import import_module
 from typing import Any
 
@@ -36,9 +37,13 @@ CLOSE_SIGNED_OUT = 4401
 CLOSE_NOT_ALLOWED = 4403
 CLOSE_TOO_MANY = 4429
 MAX_RATE_STRIKES = 20  # refused messages in a row before the connection is closed
+RELAY_BATCH = 10  # relay frames charged to the shared count at once
+RELAY_RECHECK_SECONDS = 1.0  # how often a stream of relay frames re-checks the login
 
 
-async def _message_allowed(session_id: int, user_id: int, *, relayed: bool = False) -> bool:
+async def _message_allowed(
+    session_id: int, user_id: int, *, relayed: bool = False, weight: int = 1
+) -> bool:
     """One more message from this person in this room, within LIVE_RATE_BURST per window of
     LIVE_RATE_BURST / LIVE_RATE_PER_SECOND seconds (30 per 3 s: 10 a second, bursts of 30).
     Relay frames (keystrokes, strokes, the pointer) have an allowance of their own
@@ -54,16 +59,44 @@ async def _message_allowed(session_id: int, user_id: int, *, relayed: bool = Fal
     )
     window = max(1, round(burst / rate))
     key = f"{kind}:{session_id}:{user_id}"
-    if await cache.aadd(key, 1, timeout=window):
-        return True
+    if await cache.aadd(key, weight, timeout=window):
+        return weight <= burst
     try:
         # Not cache.aincr: Django's async default re-sets the key with the default timeout (300 s,
         # so a window never ended) and is not atomic; incr() is Redis' INCR, which keeps the expiry.
-        count = await sync_to_async(cache.incr)(key)
+        count = await sync_to_async(cache.incr)(key, weight)
     except ValueError:  # the window ended between add() and incr()
-        await cache.aadd(key, 1, timeout=window)
-        return True
+        await cache.aadd(key, weight, timeout=window)
+        return weight <= burst
     return count <= burst
+
+
+class RelayAllowance:
+    """Relay frames come ten a second per page: a cache round trip and a login query for each
+    would cost more than the frame. So a socket counts its relay frames in memory (a window of
+    LIVE_RELAY_RATE_BURST frames, exact), and charges them to the shared per-person count
+    (`_message_allowed`, which outlives a reconnect) RELAY_BATCH at a time or once a second."""
+
+    def __init__(self) -> None:
+        self.window_start = 0.0
+        self.in_window = 0
+        self.uncharged = 0
+        self.charged_at = 0.0
+        self.shared_ok = True
+
+    async def allow(self, session_id: int, user_id: int) -> bool:
+        now = time.monotonic()
+        window = settings.LIVE_RELAY_RATE_BURST / settings.LIVE_RELAY_RATE_PER_SECOND
+        if now - self.window_start >= window:
+            self.window_start, self.in_window = now, 0
+        self.in_window += 1
+        self.uncharged += 1
+        if self.uncharged >= RELAY_BATCH or now - self.charged_at >= RELAY_RECHECK_SECONDS:
+            self.shared_ok = await _message_allowed(
+                session_id, user_id, relayed=True, weight=self.uncharged
+            )
+            self.uncharged, self.charged_at = 0, now
+        return self.shared_ok and self.in_window <= settings.LIVE_RELAY_RATE_BURST
 
 
 class FrameError(Exception):
@@ -107,6 +140,8 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
         self.user_id = user.pk
         self.session_key = self.scope["session"].session_key
         self.strikes = 0
+        self.relay_allowance = RelayAllowance()
+        self.login_checked_at = 0.0
         self.peers: dict[str, str] = {}  # channel name -> role of the other sockets in the room
         # What relay frames are checked against, kept current by the session events (no query).
         self.room: dict[str, Any] = {"stage": None, "state": None, "drawing_allowed": False}
@@ -135,17 +170,21 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         relayed = False
         try:
-            # The logout event may still be on its way: nothing is done for a login that ended.
-            if not await database_sync_to_async(self._still_signed_in)():
-                await self.close(code=CLOSE_SIGNED_OUT)
-                return
-            # Parsed before counting, to count it in its own allowance; a bad frame still counts.
+            # Parsed first, to count it in its own allowance; a bad frame still counts.
             try:
                 data, refusal = self._parse(text_data, bytes_data), None
             except FrameError as exc:
                 data, refusal = None, exc
             relayed = data is not None and data["type"] in relay.FRAME_TYPES
-            if not await _message_allowed(self.session_id, self.user_id, relayed=relayed):
+            # The logout event may still be on its way: nothing is done for a login that ended.
+            if not await self._signed_in(relayed):
+                await self.close(code=CLOSE_SIGNED_OUT)
+                return
+            if relayed:
+                allowed = await self.relay_allowance.allow(self.session_id, self.user_id)
+            else:
+                allowed = await _message_allowed(self.session_id, self.user_id)
+            if not allowed:
                 self.strikes += 1
                 if self.strikes > MAX_RATE_STRIKES:
                     await self.close(code=CLOSE_TOO_MANY)
@@ -176,6 +215,16 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
                     "message": "That did not work; try again.",
                 }
             )
+
+    async def _signed_in(self, relayed: bool) -> bool:
+        """Every message re-checks the login, relay frames at most once a second (logging out
+        closes the socket at once anyway, through `live_signed_out`)."""
+        now = time.monotonic()
+        if relayed and now - self.login_checked_at < RELAY_RECHECK_SECONDS:
+            return True
+        signed_in = await database_sync_to_async(self._still_signed_in)()
+        self.login_checked_at = now if signed_in else 0.0
+        return signed_in
 
     def _parse(self, text_data: str | None, bytes_data: bytes | None) -> dict[str, Any]:
         if text_data is None:

@@ -129,10 +129,15 @@ def test_relay_frames_are_size_limited(room, interviewer, candidate):
     run(scenario)
 
 
-def test_a_relay_flood_is_limited_apart_from_the_rooms_actions(room, interviewer, candidate):
+def test_a_relay_flood_is_limited_apart_from_the_rooms_actions(
+    room, interviewer, candidate, settings
+):
+    settings.LIVE_RELAY_RATE_PER_SECOND, settings.LIVE_RELAY_RATE_BURST = 10, 40  # 4 s windows
+    burst = settings.LIVE_RELAY_RATE_BURST
+
     async def scenario():
         lead, seat = await both(room, interviewer, candidate)
-        for seq in range(1, 91):
+        for seq in range(1, burst + 11):
             await seat.send(text_frame(seq, text=str(seq)))
         codes, relayed = [], 0
         for text in await seat.drain(1.0):
@@ -141,7 +146,7 @@ def test_a_relay_flood_is_limited_apart_from_the_rooms_actions(room, interviewer
         for text in await lead.drain(1.0):
             relayed += '"type":"live_text"' in text
         assert set(codes) == {"rate_limited"} and len(codes) == 10
-        assert relayed == 80
+        assert relayed == burst
         # Typing did not use up the candidate's allowance for the room's own actions.
         await seat.send({"type": "drawing", "allow": True})
         assert (await lead.next_json("session"))["drawing_allowed"] is True
@@ -248,14 +253,17 @@ def test_nothing_is_relayed_once_the_interview_has_ended(room, interviewer, cand
     run(scenario)
 
 
-def test_the_rate_window_ends_so_steady_typing_is_never_cut_off(room, interviewer, candidate):
+def test_the_rate_window_ends_so_steady_typing_is_never_cut_off(
+    room, interviewer, candidate, settings
+):
     """Ten frames a second for longer than the burst allows in one window: none is refused."""
+    settings.LIVE_RELAY_RATE_PER_SECOND, settings.LIVE_RELAY_RATE_BURST = 20, 40  # 2 s windows
 
     async def scenario():
         import asyncio
 
         lead, seat = await both(room, interviewer, candidate)
-        for seq in range(1, 121):  # 12 s at 10 a second: 120 frames, over a burst of 80
+        for seq in range(1, 121):  # 12 s at 10 a second: 120 frames, three times the burst
             await seat.send(text_frame(seq, text=str(seq)))
             await asyncio.sleep(0.1)
         frames = await seat.drain(0.5)
