@@ -294,6 +294,11 @@ LIVE_NOTE_MAX_CHARS = 2_000
 LIVE_QUESTIONS_PER_STAGE = 8  # probes and the curveball a live interviewer asks in one stage
 LIVE_RATE_PER_SECOND = 10  # sustained messages per person and session, bursts of LIVE_RATE_BURST
 LIVE_RATE_BURST = 30
+# Relay frames (keystrokes, strokes, the pointer: each page sends each at most 10 a second) have
+# their own allowance, and may be larger (a stage's whole text, a long stroke). Never stored.
+LIVE_RELAY_RATE_PER_SECOND = 40
+LIVE_RELAY_RATE_BURST = 200  # 5 s of it: a server that stalls, then catches up, does not trip it
+LIVE_RELAY_MAX_BYTES = 64 * 1024
 # After "end", how long the candidate's page may take to save its last edits before the end anyway.
 LIVE_END_GRACE_SECONDS = 5.0
 

@@ -12,9 +12,11 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from importlib import import_module
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -24,7 +26,7 @@ from django.template.loader import render_to_string
 from django.utils.crypto import constant_time_compare
 
 from interviews.http import BodyRefused, loads_strict
-from live import coverage, events, services
+from live import coverage, events, relay, services
 from live.models import LiveSession
 from live.services import LiveRefused
 from rubric.stages import STAGES
@@ -36,25 +38,66 @@ CLOSE_SIGNED_OUT = 4401
 CLOSE_NOT_ALLOWED = 4403
 CLOSE_TOO_MANY = 4429
 MAX_RATE_STRIKES = 20  # refused messages in a row before the connection is closed
+RELAY_BATCH = 10  # relay frames charged to the shared count at once
+RELAY_RECHECK_SECONDS = 1.0  # how often a stream of relay frames re-checks the login
 
 
-async def _message_allowed(session_id: int, user_id: int) -> bool:
+async def _message_allowed(
+    session_id: int, user_id: int, *, relayed: bool = False, weight: int = 1
+) -> bool:
     """One more message from this person in this room, within LIVE_RATE_BURST per window of
     LIVE_RATE_BURST / LIVE_RATE_PER_SECOND seconds (30 per 3 s: 10 a second, bursts of 30).
+    Relay frames (keystrokes, strokes, the pointer) have an allowance of their own
+    (LIVE_RELAY_RATE_*), so typing never uses up the room's actions.
 
     Counted in the cache per person and session, not per connection: dropping the socket and
     opening a new one does not start a fresh allowance. add() starts the window, incr() keeps its
     expiry; both are atomic in Redis, so two tabs share one count."""
-    window = max(1, round(settings.LIVE_RATE_BURST / settings.LIVE_RATE_PER_SECOND))
-    key = f"live-rate:{session_id}:{user_id}"
-    if await cache.aadd(key, 1, timeout=window):
-        return True
+    rate, burst, kind = (
+        (settings.LIVE_RELAY_RATE_PER_SECOND, settings.LIVE_RELAY_RATE_BURST, "live-relay-rate")
+        if relayed
+        else (settings.LIVE_RATE_PER_SECOND, settings.LIVE_RATE_BURST, "live-rate")
+    )
+    window = max(1, round(burst / rate))
+    key = f"{kind}:{session_id}:{user_id}"
+    if await cache.aadd(key, weight, timeout=window):
+        return weight <= burst
     try:
-        count = await cache.aincr(key)
+        # Not cache.aincr: Django's async default re-sets the key with the default timeout (300 s,
+        # so a window never ended) and is not atomic; incr() is Redis' INCR, which keeps the expiry.
+        count = await sync_to_async(cache.incr)(key, weight)
     except ValueError:  # the window ended between add() and incr()
-        await cache.aadd(key, 1, timeout=window)
-        return True
-    return count <= settings.LIVE_RATE_BURST
+        await cache.aadd(key, weight, timeout=window)
+        return weight <= burst
+    return count <= burst
+
+
+class RelayAllowance:
+    """Relay frames come ten a second per page: a cache round trip and a login query for each
+    would cost more than the frame. So a socket counts its relay frames in memory (a window of
+    LIVE_RELAY_RATE_BURST frames, exact), and charges them to the shared per-person count
+    (`_message_allowed`, which outlives a reconnect) RELAY_BATCH at a time or once a second."""
+
+    def __init__(self) -> None:
+        self.window_start = 0.0
+        self.in_window = 0
+        self.uncharged = 0
+        self.charged_at = 0.0
+        self.shared_ok = True
+
+    async def allow(self, session_id: int, user_id: int) -> bool:
+        now = time.monotonic()
+        window = settings.LIVE_RELAY_RATE_BURST / settings.LIVE_RELAY_RATE_PER_SECOND
+        if now - self.window_start >= window:
+            self.window_start, self.in_window = now, 0
+        self.in_window += 1
+        self.uncharged += 1
+        if self.uncharged >= RELAY_BATCH or now - self.charged_at >= RELAY_RECHECK_SECONDS:
+            self.shared_ok = await _message_allowed(
+                session_id, user_id, relayed=True, weight=self.uncharged
+            )
+            self.uncharged, self.charged_at = 0, now
+        return self.shared_ok and self.in_window <= settings.LIVE_RELAY_RATE_BURST
 
 
 class FrameError(Exception):
@@ -98,7 +141,11 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
         self.user_id = user.pk
         self.session_key = self.scope["session"].session_key
         self.strikes = 0
+        self.relay_allowance = RelayAllowance()
+        self.login_checked_at = 0.0
         self.peers: dict[str, str] = {}  # channel name -> role of the other sockets in the room
+        # What relay frames are checked against, kept current by the session events (no query).
+        self.room: dict[str, Any] = {"stage": None, "state": None, "drawing_allowed": False}
         await self.accept()
         # Join before reading the state: an event racing the read arrives again, never not at all.
         for audience in ("all", role):
@@ -122,25 +169,39 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
     # --- incoming ----------------------------------------------------------------------------
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        relayed = False
         try:
+            # Parsed first, to count it in its own allowance; a bad frame still counts.
+            try:
+                data, refusal = self._parse(text_data, bytes_data), None
+            except FrameError as exc:
+                data, refusal = None, exc
+            relayed = data is not None and data["type"] in relay.FRAME_TYPES
             # The logout event may still be on its way: nothing is done for a login that ended.
-            if not await database_sync_to_async(self._still_signed_in)():
+            if not await self._signed_in(relayed):
                 await self.close(code=CLOSE_SIGNED_OUT)
                 return
-            if not await _message_allowed(self.session_id, self.user_id):
+            if relayed:
+                allowed = await self.relay_allowance.allow(self.session_id, self.user_id)
+            else:
+                allowed = await _message_allowed(self.session_id, self.user_id)
+            if not allowed:
                 self.strikes += 1
                 if self.strikes > MAX_RATE_STRIKES:
                     await self.close(code=CLOSE_TOO_MANY)
                     return
                 raise FrameError("rate_limited", "Too many messages; slow down.")
             self.strikes = 0
-            data = self._parse(text_data, bytes_data)
+            if refusal is not None:
+                raise refusal
             handler = HANDLERS[self.role].get(data["type"])
             if handler is None:
                 raise FrameError("unknown_type", f"Unknown message type {data['type'][:40]!r}.")
             await handler(self, data)
         except FrameError as exc:
-            await self.send_json({"type": "error", "code": exc.code, "message": str(exc)})
+            await self.send_error(exc.code, str(exc), relayed=relayed)
+        except relay.RelayRefused as exc:
+            await self.send_error("refused", str(exc), relayed=True)
         except LiveRefused as exc:
             await self.send_json({"type": "error", "code": "refused", "message": str(exc)})
         except LiveSession.DoesNotExist:
@@ -156,10 +217,22 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
                 }
             )
 
+    async def _signed_in(self, relayed: bool) -> bool:
+        """Every message re-checks the login, relay frames at most once a second (logging out
+        closes the socket at once anyway, through `live_signed_out`)."""
+        now = time.monotonic()
+        if relayed and now - self.login_checked_at < RELAY_RECHECK_SECONDS:
+            return True
+        signed_in = await database_sync_to_async(self._still_signed_in)()
+        self.login_checked_at = now if signed_in else 0.0
+        return signed_in
+
     def _parse(self, text_data: str | None, bytes_data: bytes | None) -> dict[str, Any]:
         if text_data is None:
             raise FrameError("malformed", "Send JSON text frames.")
-        if len(text_data.encode("utf-8", "surrogatepass")) > settings.LIVE_MESSAGE_MAX_BYTES:
+        size = len(text_data.encode("utf-8", "surrogatepass"))
+        # Relay frames (a stage's text, a stroke of many points) may be larger than the others.
+        if size > max(settings.LIVE_MESSAGE_MAX_BYTES, settings.LIVE_RELAY_MAX_BYTES):
             raise FrameError("too_large", "That message is too large.")
         try:
             data = loads_strict(text_data)
@@ -169,6 +242,8 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
             raise FrameError("malformed", "That message is not valid JSON.") from None
         if not isinstance(data, dict) or not isinstance(data.get("type"), str):
             raise FrameError("malformed", "Send a JSON object with a `type`.")
+        if size > settings.LIVE_MESSAGE_MAX_BYTES and data["type"] not in relay.FRAME_TYPES:
+            raise FrameError("too_large", "That message is too large.")
         return data
 
     async def on_clock(self, data: dict[str, Any]) -> None:
@@ -243,16 +318,55 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
     async def on_curveball(self, data: dict[str, Any]) -> None:
         await database_sync_to_async(services.curveball_send)(session_id=self.session_id)
 
+    # --- relay: passed on at once, never stored (see live.relay) ------------------------------
+
+    def _relay_open(self) -> None:
+        if self.room["state"] == LiveSession.State.ENDED:
+            raise relay.RelayRefused("This interview has ended.")
+
+    async def on_relay_text(self, data: dict[str, Any]) -> None:
+        """The candidate's current stage as they type: to the interviewer only."""
+        self._relay_open()
+        event = relay.text_event(data, current_stage=self.room["stage"])
+        await self._relay_send("interviewer", event)
+
+    async def on_relay_board(self, data: dict[str, Any]) -> None:
+        """Changed board elements: from the candidate, or from the interviewer while allowed."""
+        self._relay_open()
+        self._relay_may_draw()
+        await self._relay_send("all", {**relay.board_event(data), "from": self.role})
+
+    async def on_relay_pointer(self, data: dict[str, Any]) -> None:
+        self._relay_open()
+        self._relay_may_draw()
+        await self._relay_send("all", {**relay.pointer_event(data), "from": self.role})
+
+    def _relay_may_draw(self) -> None:
+        if self.role == "interviewer" and not self.room["drawing_allowed"]:
+            raise relay.RelayRefused("The candidate has not let you draw on the board.")
+
+    async def _relay_send(self, audience: events.Audience, data: dict[str, Any]) -> None:
+        message = {**events.layer_message(audience, data=data), "sender": self.channel_name}
+        await self.channel_layer.group_send(events.group_name(self.session_id, audience), message)
+
     # --- outgoing ----------------------------------------------------------------------------
 
     async def send_json(self, data: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(data, separators=(",", ":")))
+
+    async def send_error(self, code: str, message: str, *, relayed: bool = False) -> None:
+        """An error frame; one about a relay frame says so (the page resends whole, quietly)."""
+        frame = {"type": "error", "code": code, "message": message}
+        await self.send_json({**frame, "relay": True} if relayed else frame)
 
     async def live_event(self, event: dict[str, Any]) -> None:
         """An event from `live.events`; dropped unless this socket's role may see it."""
         if event["audience"] not in ("all", self.role):
             log.error("live: %s event reached a %s socket; dropped", event["audience"], self.role)
             return
+        if event.get("sender") == self.channel_name:
+            return  # this socket's own relay frame
+        self._follow_room(event.get("data"))
         if event.get("html"):
             await self.send(text_data=event["html"])
         if event.get("data"):
@@ -296,8 +410,14 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
         )
         await self.send(text_data=html)
 
+    def _follow_room(self, data: dict[str, Any] | None) -> None:
+        if data and data.get("type") in ("session", "state"):
+            for key in self.room:
+                self.room[key] = data[key]
+
     async def send_room_state(self) -> None:
         state = await database_sync_to_async(self._room_state)()
+        self._follow_room(state)
         for html in state.pop("fragments"):
             await self.send(text_data=html)
         await self.send_json(state)
@@ -367,10 +487,15 @@ HANDLERS = {
         "resync": LiveSessionConsumer.on_resync,
         "probe": LiveSessionConsumer.on_probe,
         "curveball": LiveSessionConsumer.on_curveball,
+        "relay_board": LiveSessionConsumer.on_relay_board,
+        "relay_pointer": LiveSessionConsumer.on_relay_pointer,
     },
     "candidate": {
         "drawing": LiveSessionConsumer.on_drawing,
         "saved_for_end": LiveSessionConsumer.on_saved_for_end,
         "resync": LiveSessionConsumer.on_resync,
+        "relay_text": LiveSessionConsumer.on_relay_text,
+        "relay_board": LiveSessionConsumer.on_relay_board,
+        "relay_pointer": LiveSessionConsumer.on_relay_pointer,
     },
 }

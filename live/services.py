@@ -145,16 +145,24 @@ def seated_attempt_id(*, session_id: int, user) -> int:
 
 
 def candidate_text_save(
-    *, session_id: int, attempt_id: int, user, stage: str, text: str, version: int
+    *,
+    session_id: int,
+    attempt_id: int,
+    user,
+    stage: str,
+    text: str,
+    version: int,
+    relayed: dict[str, Any] | None = None,
 ) -> SaveOutcome:
     """The candidate's stage save (`attempt_id` from `seated_attempt_id`); the interviewer's
-    sockets get it after the commit."""
+    sockets get it after the commit. `relayed` ({source, seq}: the relay frame whose text this
+    is, see `live.relay`) goes with it, so the interviewer's page can check its live text."""
     outcome = stage_text_save(
         attempt_id=attempt_id, user=user, stage=stage, text=text, version=version
     )
     if outcome.saved:
         data = {"type": "text", "stage": stage, "text": text, "version": outcome.version}
-        events.send_after_commit(session_id, "interviewer", data=data)
+        events.send_after_commit(session_id, "interviewer", data={**data, **(relayed or {})})
         attempt = Attempt.objects.select_related("question").get(pk=attempt_id)
         coverage.send_coverage_after_commit(session_id, attempt, stage)
     return outcome

@@ -19,6 +19,7 @@ from interviews.http import (
     board_save_body,
     json_error,
     json_login_required,
+    loads_strict,
     locked_json,
     text_save_answer,
     text_save_body,
@@ -27,6 +28,7 @@ from interviews.models import Question, StageResponse, Whiteboard
 from interviews.practice_page import practice_context
 from live import services
 from live.models import LiveSession
+from live.relay import relay_mark
 from live.review import review_context
 from live.room import interviewer_room_context
 from live.services import LiveRefused
@@ -156,7 +158,7 @@ def live_text_save(request: HttpRequest, pk: int, stage: str) -> JsonResponse:
         text, version = text_save_body(request)
         outcome = services.candidate_text_save(
             session_id=pk, attempt_id=attempt_id, user=request.user, stage=stage, text=text,
-            version=version,
+            version=version, relayed=relay_mark(loads_strict(request.body).get("relay")),
         )  # fmt: skip
     except BodyRefused as exc:
         return json_error(str(exc), exc.status)

@@ -15,7 +15,7 @@ STAMPS="$ROOT/.stamps"
 HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-8000}"
 PG_SERVER="${PROD_PG_SERVER:-postgres://chalktalk:chalktalk@127.0.0.1:5432}"
-DB_NAME=chalktalk_prod
+DB_NAME="${PROD_DB_NAME:-chalktalk_prod}"  # PROD_DB_NAME / PROD_REDIS_URL: run a second copy apart
 mkdir -p "$STAMPS"
 
 # A generated key, kept between runs so sessions survive a restart (.stamps/ is git-ignored).
@@ -30,7 +30,7 @@ export CHALKTALK_ENV=production DEBUG=false SECRET_KEY
 export SECURE_COOKIES=false SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0
 export ALLOWED_HOSTS=127.0.0.1,localhost
 export DATABASE_URL="$PG_SERVER/$DB_NAME"
-export REDIS_URL=redis://127.0.0.1:6379/1
+export REDIS_URL="${PROD_REDIS_URL:-redis://127.0.0.1:6379/1}"
 
 if ! psql "$PG_SERVER/chalktalk" -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'" | grep -q 1; then
   echo "prod-local: creating database $DB_NAME"

@@ -28,9 +28,12 @@ ADAPTS = (
 
 
 def start_realistic(client, question) -> Attempt:
+    """A realistic-mode attempt, its clock started from the preview."""
     response = client.post(reverse("attempt_create", args=[question.slug]), {"realistic": "1"})
     assert response.status_code == 302
-    return Attempt.objects.latest("pk")
+    attempt = Attempt.objects.latest("pk")
+    client.post(reverse("attempt_clock", args=[attempt.pk]), {"action": "start"})
+    return Attempt.objects.get(pk=attempt.pk)
 
 
 def test_the_curveball_comes_once_at_its_minute_in_the_current_stage(candidate_client, ad_question):
@@ -38,8 +41,8 @@ def test_the_curveball_comes_once_at_its_minute_in_the_current_stage(candidate_c
     assert attempt.realistic
     page = candidate_client.get(reverse("attempt_practice", args=[attempt.pk]))
     state = page.context["client_state"]
-    # The bank's at_minute for this question is 25, on the interview clock: still in the preview.
-    assert state["curveball"]["dueInSeconds"] == 25 * 60
+    # The bank's at_minute for this question is 25, on the interview clock (just started).
+    assert 25 * 60 - 5 < state["curveball"]["dueInSeconds"] <= 25 * 60
     url = reverse("curveball", args=[attempt.pk])
     early = candidate_client.post(url, {"stage": "model"}, headers=HTMX)
     assert early.status_code == 204 and not attempt.follow_ups.exists(), (
@@ -47,10 +50,12 @@ def test_the_curveball_comes_once_at_its_minute_in_the_current_stage(candidate_c
     )
     # An hour of wall time in the preview or paused is not interview time.
     Attempt.objects.filter(pk=attempt.pk).update(
-        started_at=attempt.started_at - timedelta(hours=1), clock_seconds=24 * 60
+        started_at=attempt.started_at - timedelta(hours=1),
+        clock_seconds=24 * 60,
+        clock_running_since=None,
     )
     assert candidate_client.post(url, {"stage": "model"}, headers=HTMX).status_code == 204
-    Attempt.objects.filter(pk=attempt.pk).update(clock_seconds=26 * 60)
+    Attempt.objects.filter(pk=attempt.pk).update(clock_seconds=26 * 60)  # resumed later, past it
     assert candidate_client.post(url, {"stage": "nope"}).status_code == 400
     delivered = candidate_client.post(url, {"stage": "model"}, headers=HTMX)
     assert delivered.status_code == 200 and b"Change of requirements" in delivered.content

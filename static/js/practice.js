@@ -16,6 +16,12 @@ const elapsed = Object.fromEntries(stageKeys.map((k) => [k, state.stages[k].seco
 const unsentSeconds = Object.fromEntries(stageKeys.map((k) => [k, 0]));
 const docs = {};
 let lastError = null;
+let saveExtras = () => ({});
+
+/** Add fields to every stage save (a live interview's relay mark, see live/relay.js). */
+export function setSaveExtras(extras) {
+  saveExtras = extras;
+}
 
 setUpLayout();
 
@@ -86,6 +92,7 @@ for (const key of stageKeys) {
     version: state.stages[key].version,
     serverText: textarea.value,
     onEvent: (event, detail) => onDocEvent(key, event, detail),
+    toBody: (text, version) => ({ text, version, ...saveExtras(key, text) }),
   });
   docs[key] = doc;
   textarea.addEventListener("input", () => {

@@ -1,7 +1,8 @@
 // The candidate's side of a live interview: the practice page, following the interviewer's stage
 // and clock, with hints arriving from the interviewer and the board shared both ways.
-import { allowLeave, currentStage, flushAll, setClockSource, showStage } from "../practice.js";
-import { clockReading, on, send, state, toast } from "./room.js";
+import { allowLeave, currentStage, flushAll, setClockSource, setSaveExtras, showStage } from "../practice.js";
+import { createTextSender } from "./relay.js";
+import { clockReading, on, relayBoard, send, state, toast, trySend } from "./room.js";
 
 setClockSource(() => clockReading());
 let stage = state.stage;
@@ -19,6 +20,28 @@ on("session", (data) => {
   const allow = document.querySelector("[data-allow-drawing]");
   if (allow) allow.checked = data.drawing_allowed;
 });
+
+// Every keystroke on the interview's stage goes to the interviewer at once (throttled); each save
+// says which relayed text it holds, so the interviewer's page can check it.
+const textRelay = createTextSender({
+  send: trySend,
+  stageNow: () => stage,
+  textOf: (key) => document.querySelector(`[data-stage-text="${key}"]`)?.value ?? "",
+});
+document.addEventListener("input", (event) => {
+  const key = event.target.dataset?.stageText;
+  if (key) textRelay.changed(key);
+});
+setSaveExtras((key, text) => {
+  const mark = textRelay.markFor(key, text);
+  return mark ? { relay: mark } : {};
+});
+// A (re)connect: the interviewer may have missed frames; a refused frame: start whole again.
+on("state", () => {
+  textRelay.reset();
+  textRelay.flush(stage);
+});
+on("error", (data) => data.relay && textRelay.reset());
 
 // The interviewer is ending the interview: save the last edits, then let the server end it.
 let endingSaves = null;
@@ -42,6 +65,7 @@ on("question", (data) => {
   toast(`${what} in “${data.stage_label}” — answer it under the stage.`);
 });
 
+relayBoard();
 on("board", (data) => window.chalktalkWhiteboard?.applyRemote(data.scene, data.version));
 on("state", (data) => {
   if (data.board) window.chalktalkWhiteboard?.applyRemote(data.board.scene, data.board.version);

@@ -1,23 +1,21 @@
 // The interviewer's side of a live interview: the candidate's answer and board as they change,
 // the shared clock and stage, hints, private notes and the scorecard.
 import { $, $$, wordCount } from "../dom.js";
-import { on, send, startClock, state, toast } from "./room.js";
+import { createTextReceiver } from "./relay.js";
+import { on, relayBoard, send, startClock, state, toast } from "./room.js";
 
 const DONE_WORDS = 60;
 
 let current = state.stage;
 let running = state.clock.running;
 let candidate = state.candidate;
-const textVersions = {};
 const updatedAt = {};
 
 startClock($("[data-live-clock]"));
 
 // --- the candidate's text, stage by stage ----------------------------------------------------------
 
-function showText(stage, text, version) {
-  if (version < (textVersions[stage] ?? -1)) return; // an older save arriving late
-  textVersions[stage] = version;
+function showText(stage, text) {
   const panel = $(`[data-live-text="${stage}"]`);
   if (!panel) return;
   panel.textContent = text; // plain text: the candidate's words are never parsed as HTML here
@@ -27,17 +25,25 @@ function showText(stage, text, version) {
   $(`[data-live-stage="${stage}"]`).dataset.state = words >= DONE_WORDS ? "done" : words ? "started" : "empty";
 }
 
-$$("[data-live-text]").forEach((panel) => showText(panel.dataset.liveText, panel.textContent, 0));
+// Keystrokes arrive as relay frames (live_text) and are shown at once; every durable save
+// (text) is checked against them, so a lost frame never leaves a wrong text (live/relay.js).
+const texts = createTextReceiver({ show: showText });
+$$("[data-live-text]").forEach((panel) => texts.saved({ stage: panel.dataset.liveText, text: panel.textContent, version: 0 }));
 
+on("live_text", (data) => {
+  texts.frame(data);
+  updatedAt[data.stage] = Date.now();
+});
 on("text", (data) => {
-  showText(data.stage, data.text, data.version);
+  texts.saved(data);
   updatedAt[data.stage] = Date.now();
 });
 on("state", (data) => {
-  for (const [stage, { text, version }] of Object.entries(data.texts || {})) showText(stage, text, version);
+  for (const [stage, { text, version }] of Object.entries(data.texts || {})) texts.saved({ stage, text, version });
   for (const [criterion, entry] of Object.entries(data.scorecard || {})) showScore({ criterion, ...entry });
   if (data.board) window.chalktalkWhiteboard?.applyRemote(data.board.scene, data.board.version);
 });
+relayBoard();
 on("board", (data) => window.chalktalkWhiteboard?.applyRemote(data.scene, data.version));
 
 setInterval(() => {

@@ -17,10 +17,16 @@ export function on(type, handler) {
 
 /** Send a JSON message; false when the socket is not open (the ws extension reconnects). */
 export function send(message) {
-  if (!socket) {
+  if (!trySend(message)) {
     toast("Not connected — reconnecting…", "error");
     return false;
   }
+  return true;
+}
+
+/** Send without telling the person when the socket is down (relay frames: the save follows). */
+export function trySend(message) {
+  if (!socket) return false;
   socket.send(JSON.stringify(message));
   return true;
 }
@@ -58,7 +64,7 @@ root.addEventListener("htmx:wsBeforeMessage", (event) => {
 });
 
 on("state", (data) => dispatch({ ...data, type: "session" }));
-on("error", (data) => toast(data.message, "error"));
+on("error", (data) => data.relay || toast(data.message, "error")); // relay: the page resends
 
 function dispatch(data) {
   for (const handler of handlers[data.type] || []) handler(data);
@@ -88,6 +94,22 @@ export function startClock(node) {
   draw();
   setInterval(draw, 1000);
   on("session", draw);
+}
+
+// --- the board, live: strokes and the pointer both ways (the island sends only while this page
+// may draw; the server checks it again) ----------------------------------------------------------
+
+export function relayBoard() {
+  // The board's entry module may run after this one: then connect once every module has run.
+  const connect = () =>
+    window.chalktalkWhiteboard?.setRelay({
+      elements: (elements) => trySend({ type: "relay_board", elements }),
+      pointer: (x, y) => trySend({ type: "relay_pointer", x, y }),
+    });
+  if (window.chalktalkWhiteboard) connect();
+  else document.addEventListener("DOMContentLoaded", connect, { once: true });
+  on("live_board", (data) => window.chalktalkWhiteboard?.applyRelayed(data.elements));
+  on("live_pointer", (data) => window.chalktalkWhiteboard?.showPointer(data.from, data.x, data.y));
 }
 
 // --- small things -------------------------------------------------------------------------------

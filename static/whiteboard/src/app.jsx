@@ -17,6 +17,7 @@ import "./whiteboard.css";
 import { VersionedDocument } from "../../js/autosave.js";
 import { LABEL_CHARACTERS, LABEL_FONT_SIZE } from "./library.js";
 import { ComponentPalette } from "./palette.jsx";
+import { createBoardRelay } from "./relay.js";
 
 const SAVE_DEBOUNCE_MS = 1200; // + SERIALIZE_DEBOUNCE_MS ≈ 1.5 s after the last change
 const SERIALIZE_DEBOUNCE_MS = 300;
@@ -184,7 +185,21 @@ export function start(mount, handle) {
   let lastState = "saved";
   let lastFingerprint = null; // set once the board is ready; onChange before that is ignored
   let serializeTimer = null;
+  let serializeSince = 0;
   let setViewMode = () => {};
+  let editable = !(readonly || viewOnly);
+  // A live interview's relay (handle.setRelay): strokes and the pointer, as they happen.
+  const relay = createBoardRelay({
+    getApi: () => api,
+    canSend: () => editable,
+    // Merged elements are the other side's edits, which it saves itself: not an edit to save here.
+    onMerged: () => {
+      lastFingerprint = fingerprint(api.getSceneElementsIncludingDeleted(), storedAppState(api.getAppState()));
+    },
+  });
+  handle._setRelay = (senders) => relay.connect(senders);
+  handle._applyRelayed = (elements) => relay.merge(elements);
+  handle._showPointer = (who, x, y) => relay.showPointer(who, x, y);
 
   const setState = (state, extra) => {
     lastState = state;
@@ -285,7 +300,16 @@ export function start(mount, handle) {
    * as a conflict), unless this page already has that version.
    */
   handle._applyRemote = (serverRaw, version) => {
-    if (doc) {
+    if (doc && !editable && api) {
+      // A page watching (the interviewer, not drawing) never saves: take the merge as saved.
+      if (version <= doc.version) return;
+      const { merged } = mergeScenes(api.getSceneElementsIncludingDeleted(), serverRaw, api.getAppState());
+      api.updateScene({ elements: merged, captureUpdate: CaptureUpdateAction.NEVER });
+      const elements = api.getSceneElementsIncludingDeleted();
+      const sceneAppState = storedAppState(api.getAppState());
+      lastFingerprint = fingerprint(elements, sceneAppState);
+      doc.takeServer(serializeScene(elements, sceneAppState), version);
+    } else if (doc) {
       if (version <= doc.version) return;
       onConflict({ serverText: JSON.stringify(serverRaw ?? null), version });
     } else if (api) {
@@ -293,9 +317,11 @@ export function start(mount, handle) {
       api.updateScene({ elements: merged, captureUpdate: CaptureUpdateAction.NEVER });
     }
   };
-  handle._setEditable = (editable) => {
+  handle._setEditable = (canEdit) => {
     if (readonly) return;
-    setViewMode(!editable);
+    editable = canEdit;
+    if (canEdit) relay.connect(relay.senders); // what is on the board now is not news
+    setViewMode(!canEdit);
   };
 
   /** Serialize the current scene into the document now (debounced from onChange). */
@@ -315,6 +341,10 @@ export function start(mount, handle) {
     const print = fingerprint(elements, storedAppState(appState));
     if (print === lastFingerprint) return; // selection, scroll, zoom, tool… only
     lastFingerprint = print;
+    relay.changed();
+    // Drawing without a pause still reaches the document (and its max-wait save) every ~0.6 s.
+    if (serializeTimer && performance.now() - serializeSince > 2 * SERIALIZE_DEBOUNCE_MS) return;
+    if (!serializeTimer) serializeSince = performance.now();
     clearTimeout(serializeTimer);
     serializeTimer = setTimeout(syncNow, SERIALIZE_DEBOUNCE_MS);
   }
@@ -425,6 +455,7 @@ export function start(mount, handle) {
         excalidrawAPI={(a) => resolveApi(a)}
         initialData={initialData}
         onChange={onChange}
+        onPointerUpdate={({ pointer }) => relay.pointer(pointer)}
         viewModeEnabled={viewMode}
         name={`attempt-${attemptId}-whiteboard`}
         UIOptions={{ tools: { image: false } }}

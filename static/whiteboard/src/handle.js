@@ -28,8 +28,26 @@ export function createHandle(mount) {
       await ready;
       handle._setEditable(editable);
     },
+    /** Live relay: {elements(list) -> bool, pointer(x, y) -> bool} send this page's strokes. */
+    setRelay: async (senders) => {
+      await ready;
+      handle._setRelay(senders);
+    },
+    /** The other side's changed elements, relayed (merged in, not saved here). */
+    applyRelayed: async (elements) => {
+      await ready;
+      handle._applyRelayed(elements);
+    },
+    /** The other person's pointer on the board (`who`: "candidate" or "interviewer"). */
+    showPointer: async (who, x, y) => {
+      await ready;
+      handle._showPointer(who, x, y);
+    },
     _applyRemote: () => {},
     _setEditable: () => {},
+    _setRelay: () => {},
+    _applyRelayed: () => {},
+    _showPointer: () => {},
     /** Enlarge the board to the whole window, or back. Escape also leaves full screen. */
     toggleFullscreen: (force) => handle._toggleFullscreen(force),
     isFullscreen: () => false,
