@@ -10,6 +10,9 @@ import yaml
 from rubric.schema import Bank, RubricError, parse_bank
 
 BANK_DIR = Path(__file__).resolve().parent / "bank"
+# libyaml's loader when PyYAML was built with it: the same safe subset, about ten times faster
+# (the bank is ~2 MB of YAML; every `bank_sync` reads it).
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_FILE_BYTES = 512 * 1024
 
 
@@ -33,7 +36,7 @@ def read_bank_files(directory: Path = BANK_DIR) -> dict[str, Any]:
         if path.stat().st_size > MAX_FILE_BYTES:
             raise RubricError(f"{name}: larger than {MAX_FILE_BYTES} bytes")
         try:
-            raw[name] = yaml.safe_load(path.read_text(encoding="utf-8"))
+            raw[name] = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"line {mark.line + 1}" if mark else "(unknown line)"
