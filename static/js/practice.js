@@ -291,6 +291,8 @@ function renderPaused() {
 
 async function setClock(action) {
   flushTime();
+  // The answer is hidden while paused: save it first, so a pause then a reload loses nothing.
+  if (action === "pause") await flushAll();
   try {
     const response = await fetch(soloClock.url, {
       method: "POST",

@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from interviews.models import FollowUp
 from rubric.models import CriterionResult
-from tests.browser import log_in, serious_axe_violations
+from tests.browser import log_in, serious_axe_violations, start_question
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -65,7 +65,7 @@ def test_a_solo_follow_up_is_asked_answered_graded_and_replayed(
 
     bank_sync()
     page = person(browser, asgi_server, "solo", contexts)
-    page.locator("form[action*='ad-click-prediction'] button").click()
+    start_question(page, "ad-click-prediction")
     page.wait_for_load_state()  # the page's scripts listen before the candidate types
     page.locator("[data-stage-text=goals]").fill(GOALS)
     next_stage = page.locator("[data-stage-panel=goals]").get_by_role("button", name="Next stage →")
@@ -88,7 +88,9 @@ def test_a_solo_follow_up_is_asked_answered_graded_and_replayed(
     page.locator("[data-open-submit]").first.click()
     page.locator("[data-confirm-submit]").click()
     expect(page.locator("body")).to_contain_text("After a follow-up", timeout=20_000)
-    expect(page.get_by_text(re.compile("calibrated.*click probability")).first).to_be_visible()
+    page.locator("#stage-goals > details > summary").click()  # stages start folded
+    goals = page.locator("#stage-goals")
+    expect(goals.get_by_text(re.compile("calibrated.*click probability")).first).to_be_visible()
     quotes = [
         q for r in CriterionResult.objects.filter(grade__attempt=follow.attempt) for q in r.evidence
     ]
@@ -156,6 +158,7 @@ def test_realistic_mode_delivers_the_curveball_once_at_its_minute(
     card = page.locator("form[action*='ad-click-prediction']")
     card.get_by_label("Realistic mode").check()
     card.get_by_role("button").click()
+    page.locator("[data-start-clock]").click()
     page.wait_for_load_state()
     attempt = Attempt.objects.get()
     assert attempt.realistic

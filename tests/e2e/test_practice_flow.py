@@ -84,9 +84,11 @@ def test_a_candidate_practises_reloads_submits_and_reads_the_grade(
 
     expect(page.locator(".score-ring")).to_be_visible(timeout=20_000)
     expect(page.locator(".band")).to_have_text(re.compile("hire"))
-    expect(page.locator(".quote").first).to_be_visible()
+    page.locator("#stage-data > details > summary").click()  # stages start folded
+    data = page.locator("#stage-data")
+    expect(data.locator(".quote").first).to_be_visible()
     expect(
-        page.get_by_text("Labels come from joining impressions with clicks").first
+        data.get_by_text("Labels come from joining impressions with clicks").first
     ).to_be_visible()
     assert outside == [], f"{len(outside)} requests left the machine, e.g. {outside[:3]}"
 

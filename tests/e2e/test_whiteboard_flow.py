@@ -74,12 +74,13 @@ def test_a_candidate_draws_reloads_and_sees_the_diagram_read_back(
         box = canvas.bounding_box()
         return box["x"] + dx, box["y"] + dy
 
-    page.mouse.move(*at(120, 180))
+    # Right of the shape-properties panel Excalidraw opens at the canvas's left edge.
+    page.mouse.move(*at(360, 180))
     page.mouse.down()
-    page.mouse.move(*at(210, 220), steps=5)
-    page.mouse.move(*at(300, 260), steps=5)
+    page.mouse.move(*at(450, 220), steps=5)
+    page.mouse.move(*at(540, 260), steps=5)
     page.mouse.up()
-    page.mouse.dblclick(*at(210, 220))
+    page.mouse.dblclick(*at(450, 220))
     page.keyboard.type("Monitoring")
     page.keyboard.press("Escape")
     drawn = page.evaluate(
