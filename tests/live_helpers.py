@@ -7,9 +7,11 @@ all that a candidate's browser was ever sent.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass, field
 
+from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 
@@ -101,3 +103,24 @@ async def open_socket(
     if first["type"] == "websocket.close":
         return False, first.get("code")
     return True, Socket(communicator, pending=[first])
+
+
+def run_scenario(scenario):
+    """Run an async scenario from a sync test (the consumer's DB calls share the test's thread).
+
+    Whatever the scenario left running (a socket it did not close, a consumer mid-handshake) is
+    cancelled and awaited inside it, for a few seconds at most, so the event loop's own shutdown
+    never waits on a task that is stuck in its clean-up."""
+
+    async def bounded():
+        try:
+            return await scenario()
+        finally:
+            me = asyncio.current_task()
+            left = [task for task in asyncio.all_tasks() if task is not me and not task.done()]
+            for task in left:
+                task.cancel()
+            if left:
+                await asyncio.wait(left, timeout=5)
+
+    return async_to_sync(bounded)()

@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from asgiref.sync import async_to_sync, sync_to_async
+from asgiref.sync import sync_to_async
 from django.test import Client
 
 from interviews.models import FollowUp
 from live.models import LiveSession
 from rubric.services import criteria_for_question
-from tests.live_helpers import open_socket, seated_session
+from tests.live_helpers import open_socket, run_scenario, seated_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,8 +22,7 @@ GOALS = (
 )
 
 
-def run(scenario):
-    return async_to_sync(scenario)()
+run = run_scenario
 
 
 @pytest.fixture

@@ -10,14 +10,14 @@ from __future__ import annotations
 import json
 
 import pytest
-from asgiref.sync import async_to_sync, sync_to_async
+from asgiref.sync import sync_to_async
 from django.test import Client
 
 from interviews.models import Attempt, HintUse
 from live.models import InterviewerNote, LiveSession, ScorecardEntry
 from rubric.models import Grade
 from tests.factories import make_user
-from tests.live_helpers import ConnectionClosed, open_socket, seated_session
+from tests.live_helpers import ConnectionClosed, open_socket, run_scenario, seated_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,9 +25,7 @@ NOTE = "PRIVATE-NOTE: weak on offline metrics"
 COMMENT = "PRIVATE-COMMENT: never named a baseline"
 
 
-def run(scenario):
-    """Run an async scenario from a sync test (the consumer's DB calls share the test's thread)."""
-    return async_to_sync(scenario)()
+run = run_scenario
 
 
 @pytest.fixture

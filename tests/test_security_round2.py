@@ -19,6 +19,7 @@ from interviews.models import StageResponse
 from rubric.models import Grade, Rubric
 from rubric.stages import STAGES
 from tests.factories import make_attempt
+from tests.live_helpers import run_scenario
 
 MAX_CHARS = 20_000
 
@@ -195,11 +196,7 @@ def test_a_small_edit_of_a_long_answer_is_still_a_word_diff(
 # --- 2. live sockets stay up on the Redis channel layer ----------------------------------------
 
 
-def run(scenario):
-    """Run an async scenario from a sync test (the consumer's DB calls share the test's thread)."""
-    from asgiref.sync import async_to_sync
-
-    return async_to_sync(scenario)()
+run = run_scenario
 
 
 @pytest.fixture
