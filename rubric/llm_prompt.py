@@ -92,21 +92,23 @@ def build_request(
         "then an interviewer-style summary, the three most valuable next steps, and the follow-up "
         "questions an interviewer would ask."
     )
+    return structured_request(
+        model, SYSTEM_PROMPT, user, "interview_feedback", response_schema(criteria), temperature=0
+    )
+
+
+def structured_request(
+    model: str, system: str, user: str, name: str, schema: Mapping[str, Any], **options: Any
+) -> dict[str, Any]:
+    """A chat-completions request whose reply must follow `schema` (strict structured output)."""
     return {
         "model": model,
-        "messages": [
-            {"role": "system", "content": SYSTEM_PROMPT},
-            {"role": "user", "content": user},
-        ],
+        "messages": [{"role": "system", "content": system}, {"role": "user", "content": user}],
         "response_format": {
             "type": "json_schema",
-            "json_schema": {
-                "name": "interview_feedback",
-                "strict": True,
-                "schema": response_schema(criteria),
-            },
+            "json_schema": {"name": name, "strict": True, "schema": schema},
         },
-        "temperature": 0,
+        **options,
     }
 
 

@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from rubric.llm_prompt import structured_request
 from rubric.text import STOPWORDS, tokens
 
 PROBE_PROMPT_VERSION = "probe-v1"
@@ -71,19 +72,10 @@ def build_probe_request(
         "</candidate_answer>\n\n"
         "Write the follow-up question."
     )
-    return {
-        "model": model,
-        "messages": [
-            {"role": "system", "content": SYSTEM_PROMPT},
-            {"role": "user", "content": user},
-        ],
-        "response_format": {
-            "type": "json_schema",
-            "json_schema": {"name": "follow_up_probe", "strict": True, "schema": RESPONSE_SCHEMA},
-        },
-        "temperature": 0.2,
-        "max_tokens": 200,
-    }
+    return structured_request(
+        model, SYSTEM_PROMPT, user, "follow_up_probe", RESPONSE_SCHEMA,
+        temperature=0.2, max_tokens=200,
+    )  # fmt: skip
 
 
 def parse_probe(content: str | None, stage_text: str, topic: str) -> PhrasedProbe:

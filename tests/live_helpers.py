@@ -124,3 +124,14 @@ def run_scenario(scenario):
                 await asyncio.wait(left, timeout=5)
 
     return async_to_sync(bounded)()
+
+
+async def open_both(room, interviewer, candidate):
+    """The interviewer's and the candidate's sockets, each past its first room state."""
+    ok, lead = await open_socket(room.pk, interviewer)
+    assert ok
+    ok, seat = await open_socket(room.pk, candidate)
+    assert ok
+    await lead.next_json("state")
+    await seat.next_json("state")
+    return lead, seat

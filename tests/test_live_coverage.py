@@ -12,7 +12,7 @@ from django.test import Client
 from interviews.models import FollowUp
 from live.models import LiveSession
 from rubric.services import criteria_for_question
-from tests.live_helpers import open_socket, run_scenario, seated_session
+from tests.live_helpers import open_both, open_socket, run_scenario, seated_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,14 +30,7 @@ def room(interviewer, candidate, ad_question):
     return seated_session(interviewer, candidate, ad_question)
 
 
-async def both(room, interviewer, candidate):
-    ok, lead = await open_socket(room.pk, interviewer)
-    assert ok
-    ok, seat = await open_socket(room.pk, candidate)
-    assert ok
-    await lead.next_json("state")
-    await seat.next_json("state")
-    return lead, seat
+both = open_both
 
 
 def level_of(html: str, key: str) -> int:

@@ -17,7 +17,13 @@ from interviews.models import Attempt, HintUse
 from live.models import InterviewerNote, LiveSession, ScorecardEntry
 from rubric.models import Grade
 from tests.factories import make_user
-from tests.live_helpers import ConnectionClosed, open_socket, run_scenario, seated_session
+from tests.live_helpers import (
+    ConnectionClosed,
+    open_both,
+    open_socket,
+    run_scenario,
+    seated_session,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,14 +39,7 @@ def room(interviewer, candidate, ad_question):
     return seated_session(interviewer, candidate, ad_question)
 
 
-async def both(room, interviewer, candidate):
-    ok, lead = await open_socket(room.pk, interviewer)
-    assert ok
-    ok, seat = await open_socket(room.pk, candidate)
-    assert ok
-    await lead.next_json("state")
-    await seat.next_json("state")
-    return lead, seat
+both = open_both
 
 
 def test_the_interviewer_gets_the_whole_room_and_the_candidate_only_the_shared_part(
