@@ -36,7 +36,7 @@ from rubric.text import STOPWORDS, PhraseIndex, Segment, segments, tokens
 
 # Bumped whenever the engine's reading changes, so a stored grade names both the rubric version
 # and the engine that applied it (a grade is reproducible from the pair).
-ENGINE_VERSION = "2026-12-01"
+ENGINE_VERSION = "2026-12-02"
 
 MAX_QUOTES = 3
 MAX_QUOTE_CHARS = 280

@@ -43,7 +43,7 @@ class Concept:
 
     @cached_property
     def phrases(self) -> tuple[Phrase, ...]:
-        unique = dict.fromkeys(Phrase.of(t) for t in (*self.terms, *self.synonyms))
+        unique = dict.fromkeys(p for t in (*self.terms, *self.synonyms) for p in Phrase.variants(t))
         return tuple(p for p in unique if p.words)
 
 

@@ -162,6 +162,12 @@ LOOSE_SLACK = 3
 _NUMBER_SLOTS = frozenset({"k", "n"})
 
 
+# The particles of phrasal verbs in rubric terms, and the pronouns that stand between a verb and
+# its particle ("turn it into", "optimise that for").
+_PARTICLES = frozenset(tokens("into to for with up down out in on at over off by from"))
+_OBJECT_PRONOUNS = tuple(tokens("it that this them these those"))
+
+
 @dataclass(frozen=True, slots=True)
 class Phrase:
     """A rubric term, tokenised once: its words, and the words a match must find first."""
@@ -181,6 +187,18 @@ class Phrase:
         loose = len(content) >= 2
         needed = content if loose else tuple(w for w in words if w not in _NUMBER_SLOTS) or words
         return cls(words, content, loose, needed)
+
+    @classmethod
+    def variants(cls, text: str) -> tuple[Phrase, ...]:
+        """The phrase, and for a verb with its particle ("translate into", "optimise for", "map
+        to") the same with an object pronoun between them, as people say it: "translate that
+        into", "optimise it for", "map them to"."""
+        phrase = cls.of(text)
+        verb, *rest = phrase.words or ("",)
+        if phrase.loose or len(rest) != 1 or rest[0] not in _PARTICLES or (verb,) != phrase.content:
+            return (phrase,)
+        return (phrase, *(cls((verb, p, rest[0]), phrase.content, False, phrase.needed)
+                          for p in _OBJECT_PRONOUNS))  # fmt: skip
 
     def fits(self, words: tuple[str, ...]) -> bool:
         return len(words) == len(self.words) and all(

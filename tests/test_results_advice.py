@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -212,3 +213,58 @@ def test_every_progress_chart_states_its_numbers_in_words(candidate_client, lega
         label = re.search(r'aria-label="([^"]+)"', tag)
         assert 'role="img"' in tag and label and re.search(r"\d", label.group(1)), tag
     assert "Clarify goals &amp; scope:" in html  # a sparkline says which stage it draws
+
+
+# --- the page is honest about the grader ------------------------------------------------------
+
+
+CALIBRATION = {
+    row["id"]: row
+    for row in map(
+        json.loads,
+        (Path(__file__).parent / "data" / "calibration.jsonl").read_text("utf-8").splitlines(),
+    )
+    if row["question"] == "ad-click-prediction"
+}
+
+
+def _results_of(candidate, question, client, answer_id):
+    attempt = make_attempt(candidate, question, CALIBRATION[answer_id]["stages"])
+    grade_run(grade_id=attempt_submit(attempt=attempt).pk)
+    html = client.get(reverse("attempt_results", args=[attempt.pk])).content.decode()
+    blocks = re.findall(r'(?s)<details class="criterion.*?</details>', html)
+    return html, Grade.objects.get(attempt=attempt), blocks
+
+
+def test_an_answer_to_another_problem_is_said_so_in_one_line(
+    candidate, ad_question, candidate_client
+):
+    html, grade, _ = _results_of(
+        candidate, ad_question, candidate_client, "ad-click-prediction-09-off-topic"
+    )
+    assert grade.off_topic and grade.score <= 5
+    assert html.count("data-off-topic") == 1 and "different question" in html
+    html, grade, _ = _results_of(
+        candidate, ad_question, candidate_client, "ad-click-prediction-01-strong"
+    )
+    assert not grade.off_topic and "data-off-topic" not in html
+
+
+def test_where_the_grader_is_unsure_the_page_says_so_beside_the_level(
+    candidate, ad_question, candidate_client
+):
+    # Plain words the grader matches little of: "Grader unsure", never "Not covered".
+    _, grade, blocks = _results_of(
+        candidate, ad_question, candidate_client, "ad-click-prediction-10-paraphrased"
+    )
+    unsure = list(CriterionResult.objects.filter(grade=grade, unsure=True))
+    assert len(unsure) >= 3
+    for row in unsure:
+        block = next(b for b in blocks if f'criterion__title">{row.title}<' in b)
+        head = block.split("</summary>")[0]
+        assert "Grader unsure" in head and f"Level {row.level}/" in head
+        assert (
+            "Maybe missing:" in block and "Not recognised" in block and "Not covered" not in block
+        )
+    sure = [b for b in blocks if "Grader unsure" not in b.split("</summary>")[0]]
+    assert sure and not any("Maybe missing:" in b for b in sure)
