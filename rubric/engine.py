@@ -437,7 +437,8 @@ def _grade_concept(
             missing_parts.append("Named but not explained: " + ", ".join(listed) + ".")
         if level == 2 and len(reasoned_groups) == len(criterion.concepts):
             missing_parts.append("Back it with a number, a trade-off or a decision.")
-        missing_parts.append(criterion.missing)
+        if not criterion.advice_names & reasoned_groups:
+            missing_parts.append(criterion.missing)
 
     # Evidence: the sentences that earned the level, the most concepts and reasoning first,
     # each quoted around the words that matched.

@@ -16,7 +16,7 @@ from typing import Any
 from rubric.calibration import ScoreScale
 from rubric.diagram import ComponentKind, RoleGroup, Vocabulary
 from rubric.stages import COMPETENCIES, DEFAULT_BUDGET_MINUTES, DIAGRAM, GRADED_STAGES, STAGES
-from rubric.text import MAX_NGRAM, STOPWORDS, Phrase, tokens
+from rubric.text import MAX_NGRAM, STOPWORDS, Phrase, PhraseIndex, segments, tokens
 
 KINDS = ("concept", "quantitative", "tradeoff", "diagram")
 DIFFICULTIES = ("easy", "medium", "hard")
@@ -93,6 +93,16 @@ class CriterionSpec:
     # What a top-level answer to this criterion reads like, shown on the results page; without
     # one, the page derives it from the question's strong-answer outline (rubric/examples.py).
     example: str = ""
+
+    @cached_property
+    def advice_names(self) -> frozenset[int]:
+        """The concepts (by number) that the fixed advice line `missing` names. The engine leaves
+        the line out once the answer has explained one of them, so the advice never tells a
+        candidate to do what their quoted evidence already does."""
+        index = PhraseIndex(segments(self.stage, self.missing))
+        return frozenset(
+            n for n, c in enumerate(self.concepts) if any(index.find(p) for p in c.phrases)
+        )
 
 
 @dataclass(frozen=True)

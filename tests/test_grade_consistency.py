@@ -1,7 +1,8 @@
 """The grade never contradicts its own evidence (properties checked over the bank).
 
-Answers come from the calibration set (tests/data/calibration.jsonl) and are varied by adding or
-removing sentences; every criterion's level, evidence and "missing" must stay consistent.
+Answers come from the calibration set (tests/data/calibration.jsonl, 11 questions) and from every
+question's own strong-answer outline (all 30), and are varied by adding or removing sentences;
+every criterion's level, evidence and "missing" must stay consistent.
 """
 
 from __future__ import annotations
@@ -13,13 +14,28 @@ from pathlib import Path
 import pytest
 
 from rubric.bank_files import load_bank
-from rubric.engine import Answer, grade_for
+from rubric.engine import Answer, grade, grade_for
+from rubric.examples import outline_sections
 from rubric.stages import STAGES
 from rubric.text import PhraseIndex, segments
 
 BANK = load_bank()
 ROWS = [json.loads(line) for line in (Path(__file__).parent / "data" / "calibration.jsonl").open()]
 ANSWERS = [r for r in ROWS if r["type"] not in ("empty",)]
+
+
+def _outline_answer(slug):
+    """The question's strong-answer outline as an answer: its notes under each stage (the
+    outline's "Scale" notes go with serving)."""
+    stages = {}
+    for section, lines in outline_sections(BANK.questions[slug].strong_answer).items():
+        stage = section if section in STAGES else "serving"
+        stages[stage] = (stages.get(stage, "") + "\n" + "\n".join(f"- {x}" for x in lines)).strip()
+    return {"id": f"{slug}-outline", "question": slug, "type": "outline", "stages": stages}
+
+
+OUTLINES = [_outline_answer(slug) for slug in sorted(BANK.questions)]
+EVERY = ANSWERS + OUTLINES
 
 
 def _grade(row, stages=None):
@@ -36,7 +52,7 @@ def _concept_criteria(row):
     return {c.id: c for c in BANK.criteria_for(row["question"]) if c.kind == "concept"}
 
 
-@pytest.mark.parametrize("row", ANSWERS, ids=lambda r: r["id"])
+@pytest.mark.parametrize("row", EVERY, ids=lambda r: r["id"])
 def test_missing_never_names_a_concept_the_answer_or_the_evidence_names(row):
     specs = _concept_criteria(row)
     whole = "\n".join(row["stages"].get(s) or "" for s in STAGES)
@@ -57,7 +73,7 @@ def test_missing_never_names_a_concept_the_answer_or_the_evidence_names(row):
             assert not absent & _names(spec.concepts, quote), (outcome.id, quote)
 
 
-@pytest.mark.parametrize("row", ANSWERS, ids=lambda r: r["id"])
+@pytest.mark.parametrize("row", EVERY, ids=lambda r: r["id"])
 def test_every_quote_contains_what_earned_it(row):
     specs = _concept_criteria(row)
     for outcome in _grade(row).criteria:
@@ -67,6 +83,41 @@ def test_every_quote_contains_what_earned_it(row):
         for quote, stage in zip(outcome.evidence, outcome.evidence_stages, strict=True):
             assert quote in row["stages"][stage]
             assert _names(spec.concepts, quote), (outcome.id, quote)
+
+
+@pytest.mark.parametrize("row", EVERY, ids=lambda r: r["id"])
+def test_every_quote_earns_its_criterion_on_its_own(row):
+    """Whatever the criterion's kind (concepts, numbers for scale, trade-offs): the quoted words,
+    graded alone in the stage they come from, still earn the criterion something."""
+    specs = {c.id: c for c in BANK.criteria_for(row["question"]) if c.kind != "diagram"}
+    checked = 0
+    for outcome in _grade(row).criteria:
+        spec = specs.get(outcome.id)
+        for quote, stage in zip(outcome.evidence, outcome.evidence_stages, strict=True):
+            alone = grade([spec], Answer(stages={stage: quote})).criteria[0]
+            assert alone.level >= 1, (outcome.id, quote)
+            checked += 1
+    assert checked >= 3, "every answer here quotes something"
+
+
+@pytest.mark.parametrize("row", EVERY, ids=lambda r: r["id"])
+def test_the_advice_never_asks_for_what_the_answer_already_explains(row):
+    """The criterion's fixed advice line shows only while every concept it names is still listed
+    as not covered or not explained; once the answer explains one, the line is left out."""
+    specs = _concept_criteria(row)
+    shown = 0
+    for outcome in _grade(row).criteria:
+        spec = specs.get(outcome.id)
+        if spec is None or not outcome.missing:
+            continue
+        listed = outcome.missing.replace(spec.missing, "")
+        unexplained = {c.name for c in spec.concepts if c.name in listed}
+        named_by_advice = {spec.concepts[n].name for n in spec.advice_names}
+        if spec.missing in outcome.missing:
+            shown += 1
+            assert named_by_advice <= unexplained, (outcome.id, named_by_advice - unexplained)
+        else:
+            assert named_by_advice - unexplained, (outcome.id, "advice left out for no reason")
 
 
 def _reasoned_pool():
@@ -81,7 +132,7 @@ def _reasoned_pool():
 POOL = _reasoned_pool()
 
 
-@pytest.mark.parametrize("row", ANSWERS[::3], ids=lambda r: r["id"])
+@pytest.mark.parametrize("row", ANSWERS[::3] + OUTLINES, ids=lambda r: r["id"])
 def test_adding_a_reasoned_sentence_never_lowers_a_level(row):
     before = {c.id: c.level for c in _grade(row).criteria}
     rng = random.Random(row["id"])
@@ -94,7 +145,7 @@ def test_adding_a_reasoned_sentence_never_lowers_a_level(row):
         assert not lowered, (stage, extra, lowered)
 
 
-@pytest.mark.parametrize("row", ANSWERS[1::3], ids=lambda r: r["id"])
+@pytest.mark.parametrize("row", ANSWERS[1::3] + OUTLINES, ids=lambda r: r["id"])
 def test_deleting_an_evidence_sentence_never_raises_a_level(row):
     result = _grade(row)
     before = {c.id: c.level for c in result.criteria}

@@ -46,7 +46,10 @@ class Command(BaseCommand):
         """Past attempts that improve over time, built from the bank's strong-answer outlines."""
         rng = random.Random(42)
         questions = list(Question.objects.filter(in_bank=True, is_active=True).order_by("slug"))
-        start = timezone.now() - timedelta(days=count)
+        # Midnight `count` days ago, so each attempt lands on its own day (8:00-20:00) whatever
+        # the hour `make run` is started at.
+        midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+        start = midnight - timedelta(days=count)
         for i in range(count):
             question = questions[rng.randrange(len(questions))]
             attempt = attempt_start(user=user, question=question)
