@@ -105,7 +105,7 @@ def practice_context(
         "timeUrl": reverse("stage_time", args=[attempt.pk]),
         "followUpUrl": reverse("follow_up_ask", args=[attempt.pk, "__stage__"]),
         "curveball": _curveball_state(attempt) if not follows_interviewer else None,
-        "live": follows_interviewer,
+        "followsInterviewer": follows_interviewer,
         "stages": {
             key: {"version": responses[key].version, "seconds": responses[key].seconds_spent,
                   "budget": question.budget_minutes(key) * 60}
@@ -114,6 +114,7 @@ def practice_context(
     }  # fmt: skip
     return {
         "attempt": attempt,
+        "follows_interviewer": follows_interviewer,
         "question": question,
         "stages": stages,
         "client_state": client_state,

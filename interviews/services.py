@@ -14,6 +14,7 @@ from django.utils import timezone
 from interviews.errors import AttemptLocked
 from interviews.models import Attempt, Question, StageResponse, StageTextSnapshot, Whiteboard
 from interviews.whiteboards import whiteboard_snapshot
+from rubric.services import grade_create_for
 from rubric.stages import STAGES
 
 
@@ -164,8 +165,6 @@ def attempt_submit(*, attempt: Attempt):
        those rows, or arriving before this commits, then matches no version and is refused.
     3. Record the final state for the replay and queue the grade after the commit.
     """
-    from rubric.services import grade_create_for
-
     with transaction.atomic():
         claimed = Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.DRAFT).update(
             status=Attempt.Status.SUBMITTED, submitted_at=timezone.now()

@@ -465,7 +465,7 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
             state["fragments"].extend(
                 coverage.coverage_fragments(attempt)
                 if self.role == "interviewer"
-                else [coverage.thread_fragment(session, attempt, s) for s in STAGES]
+                else [coverage.thread_fragment(attempt, s) for s in STAGES]
             )
         if self.role == "interviewer":  # the candidate's page holds its own texts
             state["texts"] = (

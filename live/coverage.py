@@ -88,16 +88,16 @@ def send_coverage_after_commit(session_id: int, attempt: Attempt, stage: str) ->
         events.send_after_commit(session_id, "interviewer", html=html)
 
 
-def thread_fragment(session: LiveSession, attempt: Attempt, stage: str) -> str:
+def thread_fragment(attempt: Attempt, stage: str) -> str:
     """The candidate's thread for `stage`: the practice page's own partial, swapped in place."""
     context = {
         "attempt": attempt,
         "box": follow_up_box(attempt, stage),
-        "session": session,
+        "follows_interviewer": True,
         "oob": True,
     }
     return render_to_string("interviews/practice.html#follow-ups", context)
 
 
 def send_thread_after_commit(session: LiveSession, attempt: Attempt, stage: str) -> None:
-    events.send_after_commit(session.pk, "candidate", html=thread_fragment(session, attempt, stage))
+    events.send_after_commit(session.pk, "candidate", html=thread_fragment(attempt, stage))

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from interviews.hints import hints_by_stage
 from interviews.models import Attempt, FollowUp, HintUse, Question
 from interviews.services import (
     AttemptLocked,
@@ -68,8 +69,6 @@ def session_data(session: LiveSession) -> dict[str, Any]:
 
 def hints_fragment(session: LiveSession) -> str:
     """Every stage's hint list as htmx out-of-band swaps (the same markup the pages render)."""
-    from interviews.hints import hints_by_stage
-
     shown = hints_by_stage(session.attempt) if session.attempt else {s: [] for s in STAGES}
     return render_to_string("live/_hints_oob.html", {"shown": shown})
 

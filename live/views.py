@@ -137,7 +137,7 @@ def live_room(request: HttpRequest, pk: int) -> HttpResponse:
         "role": "candidate",
         "socketUrl": session.socket_path,
     }
-    return render(request, "interviews/practice.html", context)
+    return render(request, "live/candidate.html", context)
 
 
 def _seated_attempt_or_404(request: HttpRequest, pk: int) -> int:

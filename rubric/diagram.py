@@ -1082,7 +1082,7 @@ class Walk:
 
 
 @dataclass(frozen=True)
-class Progress:
+class WalkProgress:
     """How far a failed walk got: the steps reached, and where it stopped."""
 
     reached: int
@@ -1098,7 +1098,7 @@ def walk(
     start: str | None = None,
     avoid_edges: frozenset[str] = frozenset(),
     hops: int = LEG_HOPS,
-) -> tuple[Walk | None, Progress]:
+) -> tuple[Walk | None, WalkProgress]:
     """The shortest walk through components (or labelled arrows) playing `steps`, in order.
 
     A step is a set of roles; the first is played by a component, later ones by a component or
@@ -1108,7 +1108,7 @@ def walk(
     adjacency = graph.adjacency(mode)
     last = len(steps)
     firsts = [start] if start else [n.id for n in graph.with_roles(steps[0])]
-    best = Progress(0, None)
+    best = WalkProgress(0, None)
     if not firsts:
         return None, best
     # state: (node, steps played); parent: state -> (previous state, edge, who played a step)
@@ -1123,7 +1123,7 @@ def walk(
         parent[state] = (None, None, ("node", node_id), None)
         leg[state] = 0
         queue.append(state)
-    best = Progress(1, firsts[0], (("node", firsts[0]),))
+    best = WalkProgress(1, firsts[0], (("node", firsts[0]),))
     goal: tuple[str, int] | None = (firsts[0], 1) if last == 1 else None
     while queue and goal is None:
         state = queue.popleft()
@@ -1145,7 +1145,7 @@ def walk(
             parent[new] = (state, edge, by_edge, by_node)
             leg[new] = distance
             if count > best.reached:
-                best = Progress(count, nxt, _played(parent, new))
+                best = WalkProgress(count, nxt, _played(parent, new))
             if count == last:
                 goal = new
                 break
@@ -1223,10 +1223,10 @@ def _components(graph: Graph) -> dict[str, int]:
     return component
 
 
-def loop_walk(graph: Graph, steps: Sequence[frozenset[str]]) -> tuple[Walk | None, Progress]:
+def loop_walk(graph: Graph, steps: Sequence[frozenset[str]]) -> tuple[Walk | None, WalkProgress]:
     """A directed cycle that leaves a component of `steps[0]`, plays the others and comes back
     without going back along an arrow it already used (a two-way line is not a loop)."""
-    best = Progress(0, None)
+    best = WalkProgress(0, None)
     component = _components(graph)
     sizes: dict[int, int] = {}
     for c in component.values():
@@ -1247,7 +1247,7 @@ def loop_walk(graph: Graph, steps: Sequence[frozenset[str]]) -> tuple[Walk | Non
             nodes, edges = back
             return Walk(forward.nodes + nodes[1:], forward.edges + edges, forward.steps), progress
         if len(steps) + 1 > best.reached:  # every step played, but nothing leads back
-            best = Progress(len(steps) + 1, forward.nodes[-1], forward.steps)
+            best = WalkProgress(len(steps) + 1, forward.nodes[-1], forward.steps)
     return None, best
 
 

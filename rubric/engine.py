@@ -21,8 +21,8 @@ from rubric.diagram import (
     LINK_HOPS,
     Finding,
     Graph,
-    Progress,
     Vocabulary,
+    WalkProgress,
     board_mentions,
     loop_walk,
     scene_graph,
@@ -557,7 +557,7 @@ def _label_of(graph: Graph, played: tuple[str, str]) -> str:
 
 
 def _explain_progress(
-    graph: Graph, names: Sequence[str], progress: Progress, *, linked: bool = False
+    graph: Graph, names: Sequence[str], progress: WalkProgress, *, linked: bool = False
 ) -> str:
     vocabulary = graph.vocabulary
     if progress.reached == 0:

@@ -35,11 +35,4 @@ COMPETENCY_LABELS: dict[str, str] = {
     "trade-off-analysis": "Trade-off analysis",
 }
 
-COMPETENCIES: tuple[str, ...] = (
-    "problem-solving",
-    "system-design",
-    "ml-knowledge",
-    "data-engineering",
-    "communication",
-    "trade-off-analysis",
-)
+COMPETENCIES: tuple[str, ...] = tuple(COMPETENCY_LABELS)

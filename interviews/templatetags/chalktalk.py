@@ -37,6 +37,13 @@ def minutes_seconds(value) -> str:
 
 
 @register.filter
+def player_clock(seconds) -> str:
+    """Seconds → `75:05`: the replay player's clock, minutes past an hour included."""
+    whole = max(int(seconds or 0), 0)
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+@register.filter
 def score_tone(score) -> str:
     """A colour family for a 0-100 score."""
     if score is None:

@@ -4,7 +4,7 @@
 import { $, csrfToken } from "./dom.js";
 
 export function setUpFollowUps({ state, stageKeys, flushAll, currentStage }) {
-  if (state.live) return; // a live interviewer asks their own questions
+  if (state.followsInterviewer) return; // a live interviewer asks their own questions
   if (state.curveball) awaitCurveball(state.curveball, currentStage);
   const answered = new Set(); // stages whose probe was just asked: the next press moves on
   let passing = null;

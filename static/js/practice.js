@@ -260,7 +260,7 @@ export function setClockSource(source) {
 function tick() {
   const source = secondsLeft();
   const { left, label } = typeof source === "number" ? { left: source, label: null } : source;
-  renderClock(clock, left, totalSeconds, label ?? (soloClock.running || state.live ? null : "Paused"));
+  renderClock(clock, left, totalSeconds, label ?? (soloClock.running || state.followsInterviewer ? null : "Paused"));
   if (document.visibilityState === "visible" && clockCounts()) {
     elapsed[current] += 1;
     unsentSeconds[current] += 1;

@@ -56,30 +56,20 @@ function render() {
   }
 }
 
-/** Each interviewer question from the moment it was asked, its reply from the moment it came. */
+/** Each interviewer question from the moment it was asked, its reply from the moment it came:
+ * the server renders every exchange in a <template>; the player only chooses which to show. */
 function renderExchanges(t) {
   document.querySelectorAll("[data-replay-stage]").forEach((item) => {
-    const key = item.dataset.replayStage;
-    const shown = (timeline.exchanges || []).filter((x) => x.stage === key && x.t <= t);
+    const shown = [...item.querySelectorAll("template[data-replay-exchange]")].filter((x) => Number(x.dataset.t) <= t);
     const target = item.querySelector("[data-replay-exchanges]");
-    const replied = (x) => x.replied_t !== null && x.replied_t <= t && x.reply;
+    const replied = (x) => x.dataset.repliedT !== "" && Number(x.dataset.repliedT) <= t;
     const signature = shown.map((x) => (replied(x) ? "r" : "q")).join("");
     if (target.dataset.shown === signature) return; // redraw only when something changed
     target.dataset.shown = signature;
     target.replaceChildren(
       ...shown.map((x) => {
-        const box = document.createElement("div");
-        box.className = x.curveball ? "follow-up follow-up--curveball" : "follow-up";
-        const question = document.createElement("p");
-        question.className = "follow-up__question";
-        const badge = document.createElement("span");
-        badge.className = x.curveball ? "badge badge--curveball" : "badge badge--primary";
-        badge.textContent = x.curveball ? "Change of requirements" : `Interviewer · ${clock(x.t)}`;
-        question.append(badge, " ", x.question);
-        const reply = document.createElement("p");
-        reply.className = replied(x) ? "follow-up__answer" : "muted small";
-        reply.textContent = replied(x) ? x.reply : "No reply yet";
-        box.append(question, reply);
+        const box = x.content.firstElementChild.cloneNode(true);
+        box.querySelector(replied(x) ? "[data-replay-no-reply]" : "[data-replay-reply]").remove();
         return box;
       }),
     );
