@@ -248,7 +248,7 @@ def _options(rest: str) -> dict[str, str]:
 def parse(text: str) -> list[dict]:
     boards: list[dict] = []
     for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.split(" #", 1)[0].rstrip()
+        line = re.split(r" #(?=[^\"]*(?:\"[^\"]*\"[^\"]*)*$)", raw, maxsplit=1)[0].rstrip()
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         line = line.strip()
