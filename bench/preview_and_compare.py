@@ -28,12 +28,18 @@ PREVIEWS = {
     "unclosed autolinks ('<http://' * 2500)": "<http://" * 2500,
     "unclosed tags ('<a' * 10000)": "<a" * 10000,
     "emphasis ('*a' * 10000)": "*a" * 10000,
+    "setext headings in one paragraph ('a\\n=\\n' * 5000)": "a\n=\n" * 5000,
+    "headings in one paragraph ('#a\\n' * 6666)": "#a\n" * 6666,
+    "rules in one paragraph ('***\\n' * 5000)": "***\n" * 5000,
+    "nested list markers ('1. ' * 6666)": "1. " * 6666,
     # Just inside the budgets, so markdown does all of this work itself.
     "brackets at the budget (20 paragraphs of 24 '[x' in 1,000 chars)": (
         "[x" * 24 + "y" * 950 + "\n\n"
     )
     * 20,
     "autolinks at the budget ('<http://' * 490 + 16,000 chars)": "<http://" * 490 + "y" * 16080,
+    "headings at the budget (500 in one 20,000-character paragraph)": ("#a\n" + "y" * 36 + "\n")
+    * 500,
 }
 
 
@@ -56,6 +62,7 @@ def timed(call) -> list[float]:
 def main() -> None:
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
     question = common.bench_question()
+    from django.conf import settings
     from django.contrib.auth.models import User
     from django.test import Client
 
@@ -64,6 +71,7 @@ def main() -> None:
     from rubric.models import Grade, Rubric
     from rubric.stages import STAGES
 
+    settings.PREVIEWS_PER_MINUTE = settings.COMPARES_PER_MINUTE = 10_000  # the work, not the limit
     user, _ = User.objects.get_or_create(username="bench-preview-compare")
     client = Client()
     client.force_login(user)

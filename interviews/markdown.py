@@ -12,6 +12,13 @@ reference; images likewise from `![`), and a matched one scans its `(...)` once 
 times cheaper per character. Before rendering, `_bounded` adds up that work (a paragraph being the
 lines between blank lines, which no inline text crosses); while it is over budget, the costliest
 paragraph is taken out of the markdown and shown as plain text (escaped, line breaks kept).
+
+Block patterns cost too. A heading (`#`, or a line of `=` or `-` under text) or a rule inside a
+paragraph splits it, and every block pattern is then tried again on the rest of the paragraph:
+n such lines in a paragraph of length L cost about n x L (5,000 headings in a row took 2 s). And
+lists and quotes nest once per marker at the start of a line (`1. 1. 1. ...`), each level a few
+Python frames deeper, until the stack overflows (a RecursionError, so a 500). A paragraph over
+the split budget, or nested deeper than MAX_NESTING on one line, is shown as plain text as well.
 """
 
 from __future__ import annotations
@@ -34,8 +41,34 @@ LINK_SCAN_BUDGET = 2_000_000
 _SCANS_PER_BRACKET = 4
 # The same for `<` (regular expressions in C, ~0.015 us a character): about 0.15 s.
 ANGLE_SCAN_BUDGET = 10_000_000
-_COSTS = (("[", _SCANS_PER_BRACKET, LINK_SCAN_BUDGET), ("<", 1, ANGLE_SCAN_BUDGET))
+# Characters the block patterns test again after each split (~0.02 us each): about 0.2 s.
+BLOCK_SPLIT_BUDGET = 10_000_000
+# Lists and quotes nested on one line; answers use a handful, the stack gives out past ~150.
+MAX_NESTING = 20
 _PARAGRAPH_BREAK = re.compile(r"(\n[ \t]*\n)")
+_CONTAINER = r"(?:[ \t]*>|[ \t]*(?:[*+-]|\d{1,9}[.)])[ \t]+)"
+# A line that may split its paragraph (a heading, a setext underline, a rule), also in a quote.
+_SPLIT_LINE = re.compile(rf"(?m)^{_CONTAINER}*[ \t]*(?:#|[-=*_][-=*_ \t]*$)")
+_NESTED = re.compile(rf"(?m)^{_CONTAINER}{{{MAX_NESTING + 1}}}")
+
+
+def _link_cost(paragraph: str) -> int:
+    return _SCANS_PER_BRACKET * paragraph.count("[") * len(paragraph)
+
+
+def _angle_cost(paragraph: str) -> int:
+    return paragraph.count("<") * len(paragraph)
+
+
+def _split_cost(paragraph: str) -> int:
+    return len(_SPLIT_LINE.findall(paragraph)) * len(paragraph)
+
+
+_COSTS = (
+    (_link_cost, LINK_SCAN_BUDGET),
+    (_angle_cost, ANGLE_SCAN_BUDGET),
+    (_split_cost, BLOCK_SPLIT_BUDGET),
+)
 
 
 def _bounded(text: str) -> tuple[str, dict[str, str]]:
@@ -43,12 +76,11 @@ def _bounded(text: str) -> tuple[str, dict[str, str]]:
     budgets, and the plain-text HTML of each placeholder."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     parts = _PARAGRAPH_BREAK.split(text)  # paragraphs at even indexes, the breaks between them odd
-    plain: dict[int, str] = {}
-    for char, scans, budget in _COSTS:
-        costs = sorted(
-            ((scans * parts[i].count(char) * len(parts[i]), i) for i in range(0, len(parts), 2)),
-            reverse=True,
-        )
+    plain: dict[int, str] = {
+        i: parts[i] for i in range(0, len(parts), 2) if _NESTED.search(parts[i])
+    }
+    for cost_of, budget in _COSTS:
+        costs = sorted(((cost_of(parts[i]), i) for i in range(0, len(parts), 2)), reverse=True)
         total = sum(cost for cost, i in costs if i not in plain)
         for cost, i in costs:
             if total <= budget:

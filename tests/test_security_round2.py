@@ -104,6 +104,88 @@ def test_only_the_costly_paragraph_falls_back_to_plain_text(candidate_client, li
     assert "<b>" not in html
 
 
+@pytest.fixture
+def block_tests(monkeypatch):
+    """Count the characters Python-Markdown's block patterns are tried on; stop past a limit.
+
+    Each pass of `BlockParser.parseBlocks` tries the block patterns on the first block left; a
+    heading or a rule splits that block and the rest is tried again from the top, so the count
+    is the work, whatever the machine's speed. Nested lists and quotes parse blocks again inside.
+    """
+    from markdown.blockparser import BlockParser
+
+    from interviews.markdown import BLOCK_SPLIT_BUDGET
+
+    counted = {"chars": 0, "depth": 0, "deepest": 0}
+
+    def counting_parse_blocks(self, parent, blocks):
+        counted["depth"] += 1
+        counted["deepest"] = max(counted["deepest"], counted["depth"])
+        try:
+            while blocks:  # BlockParser.parseBlocks, counting each pass
+                counted["chars"] += len(blocks[0])
+                if counted["chars"] > BLOCK_SPLIT_BUDGET:
+                    raise TooMuchWork(f"block patterns tried on over {BLOCK_SPLIT_BUDGET:,} chars")
+                for processor in self.blockprocessors:
+                    if (
+                        processor.test(parent, blocks[0])
+                        and processor.run(parent, blocks) is not False
+                    ):
+                        break
+        finally:
+            counted["depth"] -= 1
+
+    monkeypatch.setattr(BlockParser, "parseBlocks", counting_parse_blocks)
+    return counted
+
+
+@pytest.mark.parametrize(
+    ("attack", "shown"),
+    [
+        ("a\n=\n" * 5000, "a<br>\n=<br>"),  # setext headings, one after another
+        ("a\n-\n" * 5000, "a<br>\n-<br>"),
+        ("#a\n" * 6666, "#a<br>"),
+        ("***\n" * 5000, "***<br>"),  # rules
+        ("> #a\n" * 4000, "&gt; #a<br>"),  # the same inside a quote
+    ],
+    ids=["setext", "setext-dash", "hashes", "rules", "quoted-hashes"],
+)
+def test_a_paragraph_of_headings_or_rules_in_the_preview_is_bounded_work(
+    candidate_client, block_tests, attack, shown
+):
+    response = candidate_client.post(reverse("markdown_preview"), {"text": attack[:MAX_CHARS]})
+    assert response.status_code == 200
+    assert shown in response.content.decode(), "the paragraph is shown as typed"
+
+
+@pytest.mark.parametrize(
+    "attack",
+    ["1. " * 6666, "+ " * 10000, "* 1. " * 4000, "> - " * 5000, ">" * MAX_CHARS],
+    ids=["numbered", "plus", "mixed", "quoted-list", "quotes"],
+)
+def test_lists_and_quotes_nested_thousands_deep_are_not_a_500(
+    candidate_client, block_tests, attack
+):
+    """Each marker at the start of a line opens one more level: the stack gave out (a 500)."""
+    response = candidate_client.post(reverse("markdown_preview"), {"text": attack[:MAX_CHARS]})
+    assert response.status_code == 200
+    assert attack[:3].replace(">", "&gt;") in response.content.decode()
+    assert block_tests["deepest"] < 50
+
+
+def test_ordinary_headings_and_nested_lists_still_render(candidate_client, block_tests):
+    from interviews.markdown import MAX_NESTING
+
+    sections = "".join(f"## Part {n}\nSome text about part {n}.\n***\n" for n in range(60))
+    nested = "".join("    " * depth + "1. level\n" for depth in range(6))
+    one_line = "- " * MAX_NESTING + "deepest allowed"
+    text = sections + "\n" + nested + "\n" + one_line
+    html = candidate_client.post(reverse("markdown_preview"), {"text": text}).content.decode()
+    assert html.count("<h2>") == 60 and html.count("<hr>") == 60
+    assert html.count("<ol>") == 6
+    assert html.count("<ul>") == MAX_NESTING and "deepest allowed" in html
+
+
 def _random_words(seed: int) -> str:
     rng = random.Random(seed)
     words = ["a", "to", "of", "ml", "ab", "id", "go", "on", "up", "we", "it", "is"]
