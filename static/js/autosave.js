@@ -52,6 +52,8 @@ export class VersionedDocument {
     this.retries = 0;
     this.blocked = false; // conflict or hard error: wait for the person
     this.lastSavedAt = null;
+    // Texts sent at this.version whose answer never came: the server may hold any one of them.
+    this.unanswered = new Set();
   }
 
   /** Restore an unsent local copy. Returns "none", "restored" or "conflict". */
@@ -119,6 +121,7 @@ export class VersionedDocument {
   /** Keep what was typed here: write it over the server's newer version. */
   keepLocal(serverVersion) {
     this.version = serverVersion;
+    this.unanswered.clear();
     this.blocked = false;
     this.storeLocal();
     this.schedule(0);
@@ -127,6 +130,7 @@ export class VersionedDocument {
   /** Take the server's version and drop the local copy. */
   takeServer(serverText, serverVersion) {
     this.version = serverVersion;
+    this.unanswered.clear();
     this.text = this.savedText = serverText;
     this.blocked = false;
     this.clearLocal();
@@ -162,6 +166,7 @@ export class VersionedDocument {
         credentials: "same-origin",
       });
     } catch {
+      this.unanswered.add(sent); // it may have committed before the connection dropped
       return this.retryLater();
     }
     const body = await response.json().catch(() => ({}));
@@ -176,10 +181,11 @@ export class VersionedDocument {
     }
     if (response.status === 409) {
       const conflict = this.fromConflict(body);
-      if (conflict.serverText === sent) {
-        // Not someone else's edit: an earlier try of this very save committed, and its answer
-        // was lost (a dropped connection, a worker killed). The server holds what we sent.
-        this.confirmed(sent, conflict.version);
+      if (conflict.serverText === sent || this.unanswered.has(conflict.serverText)) {
+        // Not someone else's edit: an earlier try of a save from this page committed, and its
+        // answer was lost (a dropped connection, a worker killed); typing may have gone on since.
+        // The server holds what we sent then: confirm it, and save the rest on that version.
+        this.confirmed(conflict.serverText, conflict.version);
         return;
       }
       this.blocked = true;
@@ -196,12 +202,14 @@ export class VersionedDocument {
       this.onEvent("error", { message: body.error || `The server refused the save (${response.status}).` });
       return;
     }
+    this.unanswered.add(sent); // a 5xx from a proxy may come after the commit
     return this.retryLater();
   }
 
   /** The server holds `sent` at `version`. */
   confirmed(sent, version) {
     this.version = version;
+    this.unanswered.clear();
     this.savedText = sent;
     this.retries = 0;
     this.lastSavedAt = Date.now();

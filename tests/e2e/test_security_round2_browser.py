@@ -131,6 +131,42 @@ def test_a_save_whose_answer_was_lost_counts_as_saved(
     assert response.text == "Predict the click probability. Then rank by bid."
 
 
+def test_a_lost_answer_is_recognised_even_when_typing_went_on_before_the_retry(
+    page: Page, live_server, candidate, ad_question
+):
+    """The retry carries what was typed since, so the 409 holds an earlier text of this page's:
+    still its own save, not another tab's."""
+    attempt = make_attempt(candidate, ad_question)
+    log_in(page, live_server.url, "candidate", PASSWORD)
+    save_url = f"/attempts/{attempt.pk}/stages/goals/"
+    lost = []
+
+    def lose_the_first_answer(route):
+        if lost:
+            return route.continue_()
+        route.fetch()  # committed...
+        lost.append(True)
+        route.abort("connectionreset")  # ...and the answer lost
+
+    page.route(f"**{save_url}", lose_the_first_answer)
+    _practice(page, live_server.url, attempt.pk)
+    box = page.locator("[data-stage-text=goals]")
+    box.fill("Predict the click probability.")
+    wait_until(page, "document.querySelector('[data-text-state]').dataset.saveState === 'offline'")
+    assert lost == [True]
+    box.press("End")
+    box.type(" Then rank by bid.")  # before the retry, a second later
+    wait_until(
+        page,
+        "document.querySelector('[data-text-state]').dataset.saveState === 'saved'"
+        " && document.querySelector('[data-stage-text=goals]').value.endsWith('bid.')",
+    )
+    expect(page.locator("[data-conflict=goals]")).not_to_be_visible()
+    response = StageResponse.objects.get(attempt=attempt, stage="goals")
+    assert response.text == "Predict the click probability. Then rank by bid."
+    assert response.version == 2
+
+
 def test_the_status_never_says_all_saved_while_a_stage_is_in_conflict(
     page: Page, live_server, candidate, ad_question
 ):
