@@ -53,8 +53,14 @@ def _trusted_origin(origin: tuple[str, str, int]) -> bool:
     for entry in settings.CSRF_TRUSTED_ORIGINS:
         parts = urlsplit(entry)
         if "*" in parts.netloc:  # https://*.example.com, as Django's CSRF check reads it
-            host = parts.netloc.split("*", 1)[1]
-            if parts.scheme == origin[0] and is_same_domain(origin[1], host.split(":")[0]):
+            # The port counts here too: a wildcard without one means the scheme's default port.
+            domain, port = split_domain_port(parts.netloc.split("*", 1)[1])
+            wanted = int(port) if port else _DEFAULT_PORTS.get(parts.scheme)
+            if (
+                parts.scheme == origin[0]
+                and is_same_domain(origin[1], domain)
+                and wanted == origin[2]
+            ):
                 return True
         elif _origin_tuple(parts.scheme, parts.netloc) == origin:
             return True

@@ -654,6 +654,26 @@ def test_a_socket_opens_only_from_a_page_of_this_very_origin(
     assert run(scenario) is allowed
 
 
+@pytest.mark.parametrize(
+    ("origin", "allowed"),
+    [
+        ("https://app.example.com", True),
+        ("https://app.example.com:443", True),
+        ("https://app.example.com:9999", False),  # another port under the wildcard
+        ("http://app.example.com", False),
+        ("https://example.org", False),
+        ("https://dev.example.net:8443", True),
+        ("https://dev.example.net", False),
+    ],
+)
+def test_a_wildcard_trusted_origin_compares_the_port_too(settings, origin, allowed):
+    from config.websocket_origin import same_origin
+
+    settings.CSRF_TRUSTED_ORIGINS = ["https://*.example.com", "https://*.example.net:8443"]
+    scope = {"type": "websocket", "headers": [(b"origin", origin.encode()), (b"host", b"internal")]}
+    assert same_origin(scope) is allowed
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_socket_without_an_origin_is_refused(interviewer, candidate, ad_question):
     from channels.testing import WebsocketCommunicator
