@@ -1,7 +1,8 @@
 """Where practice lets other parts of the product take an attempt over, without knowing them.
 
 A live interview runs on a practice attempt; `live` answers `attempt_elsewhere` for the attempts it
-runs (see `live.apps`). Practice asks through `elsewhere_for` and never imports `live`.
+runs and listens to `follow_up_replied` (see `live.apps`). Practice asks through `elsewhere_for`,
+announces through the signals, and never imports `live`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ class Elsewhere:
 
 # Sent with `attempt=`; a receiver returns an `Elsewhere` for attempts it runs, else None.
 attempt_elsewhere = Signal()
+
+# Sent with `attempt=` and `follow_up=` once a written reply to a follow-up question is stored
+# (inside the saving transaction: a receiver that pushes it somewhere waits for the commit).
+follow_up_replied = Signal()
 
 
 def elsewhere_for(attempt: Attempt) -> Elsewhere | None:

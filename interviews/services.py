@@ -12,7 +12,15 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from interviews.errors import AttemptLocked
-from interviews.models import Attempt, Question, StageResponse, StageTextSnapshot, Whiteboard
+from interviews.hooks import follow_up_replied
+from interviews.models import (
+    Attempt,
+    FollowUp,
+    Question,
+    StageResponse,
+    StageTextSnapshot,
+    Whiteboard,
+)
 from interviews.whiteboards import whiteboard_snapshot
 from rubric.services import grade_create_for
 from rubric.stages import STAGES
@@ -187,3 +195,13 @@ def _snapshot_final_state(attempt: Attempt) -> None:
         for r in attempt.responses.all()
     )
     whiteboard_snapshot(attempt_id=attempt.pk, force=True)
+
+
+@transaction.atomic
+def follow_up_reply(*, follow: FollowUp, reply: str) -> FollowUp:
+    """Store the candidate's written reply to a follow-up question (graded with its stage), and
+    announce it: in a live interview the interviewer's panel shows it at once."""
+    follow.reply, follow.replied_at = reply.strip(), timezone.now()
+    follow.save(update_fields=["reply", "replied_at"])
+    follow_up_replied.send(sender=FollowUp, attempt=follow.attempt, follow_up=follow)
+    return follow

@@ -112,6 +112,36 @@ def test_a_probe_is_asked_in_one_click_shown_to_the_candidate_and_recorded(
     )
 
 
+def test_a_written_reply_reaches_the_interviewers_panel_as_soon_as_it_is_stored(
+    room, interviewer, candidate, ad_question
+):
+    spec = next(c for c in criteria_for_question(ad_question) if c.stage == "data" and c.probes)
+    client = Client()
+    client.force_login(candidate)
+    reply = "<script>alert(1)</script> Positives are clicks within 30 minutes of the impression."
+
+    async def scenario():
+        lead, seat = await both(room, interviewer, candidate)
+        await lead.send({"type": "probe", "stage": "data", "criterion": spec.id, "index": "0"})
+        await seat.next_html("follow-ups-data")
+        panel = await lead.next_html("coverage-data")
+        assert "No written reply yet." in panel
+        follow = await sync_to_async(FollowUp.objects.get)(attempt_id=room.attempt_id)
+        url = f"/attempts/{room.attempt_id}/follow-ups/{follow.pk}/reply/"
+        response = await sync_to_async(client.post)(url, {"reply": reply}, HTTP_HX_REQUEST="true")
+        assert response.status_code == 200
+        panel = await lead.next_html("coverage-data")
+        assert "Positives are clicks within 30 minutes" in panel, "shown without another save"
+        assert "&lt;script&gt;" in panel and "<script>alert" not in panel
+        assert "No written reply yet." not in panel
+        # The candidate's page never gets the interviewer's panel.
+        assert not any('id="coverage-' in f for f in seat.frames)
+        await lead.close()
+        await seat.close()
+
+    run(scenario)
+
+
 def test_the_curveball_goes_once_to_the_current_stage_and_the_reply_is_graded(
     room, interviewer, candidate, ad_question
 ):

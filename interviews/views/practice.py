@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from interviews.hooks import elsewhere_for, running_elsewhere
@@ -37,6 +36,7 @@ from interviews.services import (
     AttemptLocked,
     attempt_clock_set,
     attempt_submit,
+    follow_up_reply,
     stage_text_save,
     stage_time_record,
 )
@@ -218,8 +218,7 @@ def follow_up_reply_view(request: HtmxHttpRequest, pk: int, follow_up_id: int) -
             f"Keep a reply under {limit:,} characters; yours has {len(reply):,}. Nothing was saved."
         )
     elif error is None:
-        follow.reply, follow.replied_at = reply.strip(), timezone.now()
-        follow.save(update_fields=["reply", "replied_at"])
+        follow_up_reply(follow=follow, reply=reply)
     return _follow_up_fragment(request, attempt, follow.stage, error, status=400 if error else 200)
 
 

@@ -140,9 +140,16 @@ def test_the_interviewer_sees_coverage_and_asks_a_probe_in_one_click(
     probe.click()
     expect(panel.locator(".coverage__asked li")).to_have_count(1)
     expect(seat.locator("#follow-ups-goals .follow-up")).to_have_count(1)
+    photograph(seat, "live-candidate-question", "#follow-ups-goals")
+    # The candidate's written reply shows in the interviewer's panel without another save.
+    expect(panel.locator(".coverage__asked")).to_contain_text("No written reply yet.")
+    seat.locator("#follow-ups-goals textarea").fill("Clicks within 30 minutes count as positives.")
+    seat.locator("#follow-ups-goals").get_by_role("button", name="Save reply").click()
+    expect(panel.locator(".coverage__asked")).to_contain_text(
+        "Clicks within 30 minutes count as positives.", timeout=5_000
+    )
     assert serious_axe_violations(lead) == []
     photograph(lead, "live-coverage", "#coverage-goals")
-    photograph(seat, "live-candidate-question", "#follow-ups-goals")
 
 
 def test_realistic_mode_delivers_the_curveball_once_at_its_minute(
