@@ -94,22 +94,28 @@ def _practice(page: Page, base: str, attempt_id: int) -> None:
     expect(page.locator("[data-stage-text=goals]")).to_be_visible()
 
 
-def test_a_save_whose_answer_was_lost_counts_as_saved(
-    page: Page, live_server, candidate, ad_question
-):
-    attempt = make_attempt(candidate, ad_question)
-    log_in(page, live_server.url, "candidate", PASSWORD)
-    save_url = f"/attempts/{attempt.pk}/stages/goals/"
-    lost = []
+def _lose_the_first_save_answer(page: Page, attempt) -> list:
+    """Route the stage's saves so the first one commits on the server and its answer never
+    arrives (a worker killed); returns a list that holds True once that happened."""
+    lost: list[bool] = []
 
     def lose_the_first_answer(route):
         if lost:
             return route.continue_()
         route.fetch()  # the server commits the save...
         lost.append(True)
-        route.abort("connectionreset")  # ...and its answer never arrives (a worker killed)
+        route.abort("connectionreset")  # ...and its answer never arrives
 
-    page.route(f"**{save_url}", lose_the_first_answer)
+    page.route(f"**/attempts/{attempt.pk}/stages/goals/", lose_the_first_answer)
+    return lost
+
+
+def test_a_save_whose_answer_was_lost_counts_as_saved(
+    page: Page, live_server, candidate, ad_question
+):
+    attempt = make_attempt(candidate, ad_question)
+    log_in(page, live_server.url, "candidate", PASSWORD)
+    lost = _lose_the_first_save_answer(page, attempt)
     _practice(page, live_server.url, attempt.pk)
     page.locator("[data-stage-text=goals]").fill("Predict the click probability.")
     # The page retries with the version it had; the server already holds exactly this text.
@@ -138,17 +144,7 @@ def test_a_lost_answer_is_recognised_even_when_typing_went_on_before_the_retry(
     still its own save, not another tab's."""
     attempt = make_attempt(candidate, ad_question)
     log_in(page, live_server.url, "candidate", PASSWORD)
-    save_url = f"/attempts/{attempt.pk}/stages/goals/"
-    lost = []
-
-    def lose_the_first_answer(route):
-        if lost:
-            return route.continue_()
-        route.fetch()  # committed...
-        lost.append(True)
-        route.abort("connectionreset")  # ...and the answer lost
-
-    page.route(f"**{save_url}", lose_the_first_answer)
+    lost = _lose_the_first_save_answer(page, attempt)
     _practice(page, live_server.url, attempt.pk)
     box = page.locator("[data-stage-text=goals]")
     box.fill("Predict the click probability.")
