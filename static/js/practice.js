@@ -90,11 +90,14 @@ for (const key of stageKeys) {
     url: state.saveUrl.replace("__stage__", key),
     storageKey: `chalktalk:attempt:${state.attemptId}:${key}`,
     version: state.stages[key].version,
-    serverText: textarea.value,
+    // The text as the server rendered it: what is in the box may already differ (typed before
+    // this module ran, right after the page appeared), and that is an edit to save.
+    serverText: textarea.defaultValue,
     onEvent: (event, detail) => onDocEvent(key, event, detail),
     toBody: (text, version) => ({ text, version, ...saveExtras(key, text) }),
   });
   docs[key] = doc;
+  if (textarea.value !== textarea.defaultValue) doc.edit(textarea.value);
   textarea.addEventListener("input", () => {
     lastError = null;
     doc.edit(textarea.value);
@@ -383,3 +386,6 @@ function setUpSubmit() {
     submitError.hidden = false;
   });
 }
+
+// Every control above is wired: browser tests (and anything else) can wait for this.
+document.body.dataset.practiceReady = "true";

@@ -156,6 +156,7 @@ def test_the_clock_waits_for_the_preview_pauses_across_a_reload_and_warns_of_thi
     assert attempt.clock_state == "preview"
     assert serious_axe_violations(page) == []
     page.get_by_role("button", name="Start the 45-minute clock").click()
+    expect(page.locator("body[data-practice-ready]")).to_be_attached()  # Pause is wired
 
     goals = page.locator("[data-stage-text=goals]")
     goals.fill("Calibrated click probability for the auction, at four thousand queries a second.")

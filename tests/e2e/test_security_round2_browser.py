@@ -137,6 +137,30 @@ def test_a_save_whose_answer_was_lost_counts_as_saved(
     assert response.text == "Predict the click probability. Then rank by bid."
 
 
+def test_text_typed_before_the_page_script_runs_is_saved(
+    page: Page, live_server, candidate, ad_question
+):
+    """A fast typist starts the moment the box appears, before practice.js has run: that text
+    is an edit, saved like any other (it used to be taken for the server's text, never saved)."""
+    attempt = make_attempt(candidate, ad_question)
+    log_in(page, live_server.url, "candidate", PASSWORD)
+    release = threading.Event()
+
+    def hold_the_script(route):
+        release.wait(10)
+        route.continue_()
+
+    page.route("**/static/js/practice.js*", hold_the_script)
+    page.goto(f"{live_server.url}/attempts/{attempt.pk}/", wait_until="domcontentloaded")
+    page.locator("[data-stage-text=goals]").fill("Typed before the script ran.")
+    release.set()
+    expect(page.locator("body[data-practice-ready]")).to_be_attached()
+    wait_until(page, "document.querySelector('[data-text-state]').dataset.saveState === 'saved'")
+    assert StageResponse.objects.get(attempt=attempt, stage="goals").text == (
+        "Typed before the script ran."
+    )
+
+
 def test_a_lost_answer_is_recognised_even_when_typing_went_on_before_the_retry(
     page: Page, live_server, candidate, ad_question
 ):
