@@ -51,6 +51,7 @@ def test_a_candidate_practises_reloads_submits_and_reads_the_grade(
     expect(page.locator("[data-stage-text]")).to_have_count(0)
     page.locator("[data-start-clock]").click()
     expect(page.locator("[data-clock-value]")).to_have_text(re.compile(r"^4[45]:"))
+    expect(page.locator("body[data-practice-ready]")).to_be_attached()  # its buttons are wired
     page.locator("[data-stage-text=goals]").type(GOALS[:40])
     page.locator("[data-stage-text=goals]").fill(GOALS)
     page.get_by_role("button", name="Next stage →").first.click()
